@@ -1,0 +1,1 @@
+//! Benchmark support for statsd-wire (corpus generation lives here).
