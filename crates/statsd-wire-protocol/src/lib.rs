@@ -1,0 +1,42 @@
+//! The StatsD adapter protocol, version 1: how the conformance runner talks to
+//! any StatsD implementation (`spec-vectors/README.md` restates the protocol;
+//! the protocol file is normative).
+//!
+//! This crate holds the protocol's JSON forms ([`JsonMetric`], [`LineResult`],
+//! [`Capabilities`], batch requests), the conversions between them and
+//! [`statsd_wire::Metric`], exact decimal comparison ([`decimal_eq`]) and the
+//! reference adapter's operations ([`adapter`]), shared by the `statsd-wire`
+//! command line and the `statsd-conformance` runner.
+//!
+//! ```
+//! use statsd_wire::Config;
+//! use statsd_wire_protocol::adapter::decode;
+//! let out = decode(b"gorets:1|c\nbad\n", &Config::etsy());
+//! assert_eq!(
+//!     serde_json::to_string(&out).unwrap(),
+//!     r#"{"lines":[{"ok":true,"metric":{"name":"gorets","type":"counter","values":["1"],"sample_rate":null,"delta":false,"tags":null}},{"ok":false,"error":{"class":"missing_value","offset":14,"message":"line 2, byte 14: missing value (write the metric as <name>:<value>|<type>, e.g. requests:1|c)"}}]}"#
+//! );
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod adapter;
+mod decimal;
+mod json;
+
+pub use decimal::{Decimal, decimal_eq};
+pub use json::{
+    BatchRequest, BatchResponse, Capabilities, DecodeOutput, EncodeRequest, Features, JsonError,
+    JsonMetric, LineResult, Refusal, encode_json_metrics, hex_decode, hex_encode, metric_to_json,
+};
+
+/// The protocol version this crate speaks.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Exit code: processed (decode, encode, capabilities, batch).
+pub const EXIT_OK: i32 = 0;
+/// Exit code: the whole datagram was rejected (decode) or the metrics refused
+/// (encode).
+pub const EXIT_REJECTED: i32 = 1;
+/// Exit code: dialect or operation not implemented.
+pub const EXIT_UNIMPLEMENTED: i32 = 89;
