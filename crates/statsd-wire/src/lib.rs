@@ -65,3 +65,8 @@ pub use metric::{Metric, MetricType, Number, TagIter, Tags, Value};
 #[cfg(feature = "alloc")]
 pub use metric::{OwnedMetric, OwnedValue};
 pub use parse::{Lines, RawLine, WithRaw, parse_datagram, parse_line};
+
+/// The workspace README's example, compiled and run as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct WorkspaceReadme;

@@ -1,0 +1,67 @@
+//! Parsing allocates nothing: a counting global allocator watches
+//! `parse_datagram` over valid and invalid lines of both dialects, and the
+//! slice encoder.
+
+#![allow(unsafe_code)] // a counting global allocator needs `unsafe impl GlobalAlloc`
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use statsd_wire::{Config, parse_datagram};
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// The allocator only counts and defers to `System`.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: forwarded with the caller's layout.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded with the caller's pointer and layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+const DATAGRAM: &[u8] = b"api.requests:1|c|@0.1\nconfBridgeUsers:+1|g\nrtt:12.5|ms\n\
+hist:42|h\npage.views\nmeter:3|m\nusers:alice|s\nbig:18446744073709551615|g\n\
+bad:1.|c\n:1|c\na\x00b:1|c\nx:1|q\ny:1|c|@2\nz:9223372036854775808|c\n\
+w:1|c|#t:v\nv:1|g|@0.5\nu\xff:1|c\nr:1|c\r\n";
+
+#[test]
+fn parsing_allocates_nothing() {
+    for config in [Config::spec(), Config::etsy()] {
+        let before = ALLOCATIONS.load(Ordering::SeqCst);
+        let mut ok = 0usize;
+        let mut bad = 0usize;
+        let mut name_bytes = 0usize;
+        for result in parse_datagram(DATAGRAM, &config) {
+            match result {
+                Ok(m) => {
+                    ok += 1;
+                    name_bytes += m.name.len();
+                }
+                Err(e) => bad += e.offset() + 1,
+            }
+        }
+        let mut buf = [0u8; 128];
+        for m in parse_datagram(DATAGRAM, &config).flatten() {
+            name_bytes += m.encode_to_slice(&config, &mut buf).unwrap() + m.encoded_len();
+        }
+        let after = ALLOCATIONS.load(Ordering::SeqCst);
+        assert!(ok > 5 && bad > 5 && name_bytes > 0);
+        assert_eq!(
+            after - before,
+            0,
+            "{:?}: parsing allocated",
+            config.dialect()
+        );
+    }
+}

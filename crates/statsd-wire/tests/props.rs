@@ -1,0 +1,181 @@
+//! Properties: `parse(encode(m)) == m` for every valid metric, the canonical
+//! encoding is a fixed point, and parsing any bytes never panics and only ever
+//! accepts lines that re-encode faithfully.
+
+use proptest::prelude::*;
+use statsd_wire::{Config, Dialect, Metric, MetricType, Number, parse_datagram, parse_line};
+
+const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
+const TWO_POW_64: f64 = 18_446_744_073_709_551_616.0;
+
+fn name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[a-zA-Z0-9_.-]{1,24}",
+        "[a-z]{1,8}(\\.[a-z0-9;@ /#=,-]{1,8}){0,4}",
+        "[\\p{L}\\p{N}.]{1,12}",
+    ]
+}
+
+fn signed_number() -> impl Strategy<Value = Number> {
+    prop_oneof![
+        (-i64::MAX..=i64::MAX).prop_map(Number::from_i64),
+        (-TWO_POW_63..TWO_POW_63)
+            .prop_filter("inside the open range", |v| *v > -TWO_POW_63)
+            .prop_map(Number::Float),
+        prop::num::f64::NORMAL
+            .prop_filter("in range", |v| v.abs() < TWO_POW_63)
+            .prop_map(Number::Float),
+    ]
+}
+
+fn unsigned_number() -> impl Strategy<Value = Number> {
+    prop_oneof![
+        any::<u64>().prop_map(Number::PosInt),
+        (0u64..(1 << 54)).prop_map(Number::PosInt),
+        (0.0..TWO_POW_64).prop_map(Number::Float),
+        prop::num::f64::POSITIVE
+            .prop_filter("in range", |v| *v < TWO_POW_64)
+            .prop_map(Number::Float),
+    ]
+}
+
+fn rate() -> impl Strategy<Value = Option<f64>> {
+    prop_oneof![
+        Just(None),
+        Just(Some(1.0)),
+        (1u32..=1000).prop_map(|n| Some(f64::from(n) / 1000.0)),
+        prop::num::f64::POSITIVE
+            .prop_filter("(0, 1]", |v| *v <= 1.0)
+            .prop_map(Some),
+    ]
+}
+
+#[derive(Debug, Clone)]
+struct Owned {
+    name: String,
+    kind: MetricType,
+    number: Number,
+    member: String,
+    rate: Option<f64>,
+    delta: bool,
+}
+
+impl Owned {
+    fn metric(&self) -> Metric<'_> {
+        let mut m = if self.kind == MetricType::Set {
+            Metric::set(&self.name, &self.member)
+        } else {
+            Metric::new(&self.name, self.kind, self.number)
+        };
+        m.sample_rate = self.rate;
+        m.delta = self.delta;
+        m
+    }
+}
+
+fn valid_metric(dialect: Dialect) -> impl Strategy<Value = Owned> {
+    let kinds: Vec<MetricType> = MetricType::ALL
+        .iter()
+        .copied()
+        .filter(|t| dialect.supports(*t))
+        .collect();
+    (
+        name(),
+        prop::sample::select(kinds),
+        any::<bool>(),
+        rate(),
+        "[a-zA-Z0-9 _.@#-]{1,12}",
+    )
+        .prop_flat_map(move |(name, kind, delta_wanted, rate, member)| {
+            let delta = delta_wanted && kind == MetricType::Gauge && dialect.has_gauge_deltas();
+            let number = if kind.is_signed() || delta {
+                signed_number().boxed()
+            } else {
+                unsigned_number().boxed()
+            };
+            let rate = if dialect.allows_sample_rate(kind) {
+                rate
+            } else {
+                None
+            };
+            number.prop_map(move |number| Owned {
+                name: name.clone(),
+                kind,
+                number,
+                member: member.clone(),
+                rate,
+                delta,
+            })
+        })
+}
+
+/// Lines that look like StatsD, to reach deep into the grammar.
+fn statsd_like() -> impl Strategy<Value = String> {
+    "([a-z.;@ ]{0,6}(:[-+]?[0-9]{0,21}(\\.[0-9]{0,3})?([eE][-+]?[0-9]{1,3})?)?(\\|(c|g|ms|h|m|s|x|)(\\|@[-+.0-9eE]{0,5})?(\\|[#a-z:]{0,4})?)?\r?\n?){1,4}"
+}
+
+fn assert_round_trips(m: &Metric<'_>, config: &Config) -> Result<(), TestCaseError> {
+    let mut out = Vec::new();
+    m.encode(config, &mut out)
+        .map_err(|e| TestCaseError::fail(format!("{m:?}: {e}")))?;
+    prop_assert_eq!(out.len(), m.encoded_len());
+    let back = parse_line(&out, config)
+        .map_err(|e| TestCaseError::fail(format!("{:?} → {e}", String::from_utf8_lossy(&out))))?;
+    prop_assert_eq!(&back, m);
+    let mut again = Vec::new();
+    back.encode(config, &mut again).unwrap();
+    prop_assert_eq!(again, out);
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn valid_spec_metrics_round_trip(m in valid_metric(Dialect::Spec)) {
+        assert_round_trips(&m.metric(), &Config::spec())?;
+    }
+
+    #[test]
+    fn valid_etsy_metrics_round_trip(m in valid_metric(Dialect::Etsy)) {
+        assert_round_trips(&m.metric(), &Config::etsy())?;
+    }
+
+    #[test]
+    fn any_bytes_parse_without_panic_and_accepted_lines_re_encode(
+        bytes in prop::collection::vec(any::<u8>(), 0..200),
+    ) {
+        for config in [Config::spec(), Config::etsy()] {
+            for result in parse_datagram(&bytes, &config) {
+                match result {
+                    Ok(m) => assert_round_trips(&m, &config)?,
+                    Err(e) => prop_assert!(e.span().start <= e.span().end && e.span().end <= bytes.len()),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn statsd_like_text_is_idempotent_under_encode(text in statsd_like()) {
+        for config in [Config::spec(), Config::etsy()] {
+            for result in parse_datagram(text.as_bytes(), &config) {
+                match result {
+                    Ok(m) => assert_round_trips(&m, &config)?,
+                    Err(e) => prop_assert!(e.span().end <= text.len()),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn invalid_metrics_are_refused_and_nothing_is_written(
+        name in "[a-z]{0,3}[:|\n\r\t]?[a-z]{0,3}",
+        value in prop_oneof![Just(f64::NAN), Just(f64::INFINITY), Just(-1.0), Just(TWO_POW_64)],
+        kind in prop::sample::select(vec![MetricType::Gauge, MetricType::Timer, MetricType::Meter]),
+    ) {
+        let m = Metric::new(&name, kind, value);
+        let mut out = b"keep".to_vec();
+        prop_assert!(m.encode(&Config::etsy(), &mut out).is_err());
+        prop_assert_eq!(out, b"keep".to_vec());
+    }
+}
