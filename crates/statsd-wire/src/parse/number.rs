@@ -183,7 +183,7 @@ pub(crate) fn scan(text: &[u8], grammar: Grammar) -> Option<NumberText<'_>> {
         Grammar::EtsyRate => etsy_rate(text),
     };
     match parsed {
-        Ok((rest, number)) if rest.is_empty() => Some(number),
+        Ok((&[], number)) => Some(number),
         _ => None,
     }
 }
@@ -215,7 +215,7 @@ fn parse_u64(digits: &[u8]) -> Option<u64> {
 pub(crate) fn float_in_range(v: f64, range: Range) -> bool {
     match range {
         Range::Signed => v > -TWO_POW_63 && v < TWO_POW_63,
-        Range::Unsigned => v >= 0.0 && v < TWO_POW_64,
+        Range::Unsigned => (0.0..TWO_POW_64).contains(&v),
     }
 }
 
@@ -368,12 +368,12 @@ mod tests {
         // 2^64 - 2048 is the largest f64 below 2^64; 2^64 - 1 rounds up to 2^64.
         assert_eq!(
             num("18446744073709549568.0", Range::Unsigned),
-            Ok(Float(1.8446744073709550e19))
+            Ok(Float(18_446_744_073_709_549_568.0))
         );
         assert_eq!(num("18446744073709551615.0", Range::Unsigned), out);
         assert_eq!(
             num("9223372036854774784.0", Range::Signed),
-            Ok(Float(9.223372036854774784e18))
+            Ok(Float(9_223_372_036_854_774_784.0))
         );
         assert_eq!(num("9223372036854775807.0", Range::Signed), out);
         assert_eq!(num("-9223372036854775807.0", Range::Signed), out);
