@@ -3,6 +3,7 @@
 //! accepts lines that re-encode faithfully.
 
 use proptest::prelude::*;
+use proptest::test_runner::FileFailurePersistence;
 use statsd_wire::{Config, Dialect, Metric, MetricType, Number, parse_datagram, parse_line};
 
 const TWO_POW_63: f64 = 9_223_372_036_854_775_808.0;
@@ -22,9 +23,7 @@ fn signed_number() -> impl Strategy<Value = Number> {
         (-TWO_POW_63..TWO_POW_63)
             .prop_filter("inside the open range", |v| *v > -TWO_POW_63)
             .prop_map(Number::Float),
-        prop::num::f64::NORMAL
-            .prop_filter("in range", |v| v.abs() < TWO_POW_63)
-            .prop_map(Number::Float),
+        prop::num::f64::NORMAL.prop_map(|v| Number::Float(v % TWO_POW_63)),
     ]
 }
 
@@ -33,9 +32,7 @@ fn unsigned_number() -> impl Strategy<Value = Number> {
         any::<u64>().prop_map(Number::PosInt),
         (0u64..(1 << 54)).prop_map(Number::PosInt),
         (0.0..TWO_POW_64).prop_map(Number::Float),
-        prop::num::f64::POSITIVE
-            .prop_filter("in range", |v| *v < TWO_POW_64)
-            .prop_map(Number::Float),
+        prop::num::f64::POSITIVE.prop_map(|v| Number::Float(v % TWO_POW_64)),
     ]
 }
 
@@ -129,7 +126,14 @@ fn assert_round_trips(m: &Metric<'_>, config: &Config) -> Result<(), TestCaseErr
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+    // 2000 cases by default; PROPTEST_CASES=N runs more (e.g. a long local run).
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000),
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "tests/props.proptest-regressions"
+        ))),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn valid_spec_metrics_round_trip(m in valid_metric(Dialect::Spec)) {
