@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Install the conformance suite's "real peers": StatsD implementations that no
+# one here wrote, from the package registries, plus the adapters (kept in this
+# directory) that make them speak the adapter protocol.
+#
+#   bash conformance/peers/install.sh                 install every peer
+#   bash conformance/peers/install.sh etsy-statsd ... install the named peers
+#   bash conformance/peers/install.sh --check NAME    exit 0 iff NAME is installed
+#   bash conformance/peers/install.sh --list          list the peers
+#
+# Idempotent: a peer that is already installed at the pinned version is left
+# alone. A peer whose install fails is reported as unavailable and the script
+# goes on with the next one. Exit status: 0 when every requested peer is
+# available, 1 otherwise (the summary says which).
+#
+# Registries used: npm (etsy-statsd), crates.io (statsd-parser, statsdproto),
+# PyPI (statsdmetrics), Debian apt (collectd; needs root, skipped when
+# PEERS_SKIP_APT=1).
+#
+# Environment:
+#   PEERS_JOBS=N      cargo build jobs (default 1: the build machine is shared)
+#   PEERS_SKIP_APT=1  do not run apt-get (collectd is then only used if present)
+set -u
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$HERE" || exit 1
+
+ALL_PEERS=(etsy-statsd statsd-parser statsdproto statsdmetrics collectd)
+
+ETSY_VERSION=0.9.0
+STATSDMETRICS_VERSION=2.0.2
+COLLECTD_DEB_VERSION=5.12.0-14
+JOBS="${PEERS_JOBS:-1}"
+
+say() { printf '[peers] %s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------- checks
+
+check_etsy-statsd() {
+  command -v node >/dev/null 2>&1 || return 1
+  [ -f etsy-statsd/node_modules/statsd/stats.js ] || return 1
+  local v
+  v="$(node -p 'require("./etsy-statsd/node_modules/statsd/package.json").version' 2>/dev/null)" || return 1
+  [ "$v" = "$ETSY_VERSION" ]
+}
+
+check_rust_crates() {
+  [ -x rust-crates/build/release/statsd-peer-crates ]
+}
+check_statsd-parser() { check_rust_crates; }
+check_statsdproto() { check_rust_crates; }
+
+check_statsdmetrics() {
+  [ -x statsdmetrics/.venv/bin/python ] || return 1
+  statsdmetrics/.venv/bin/python -E -s -c \
+    'import importlib.metadata as m, sys; sys.exit(m.version("statsdmetrics") != sys.argv[1])' \
+    "$STATSDMETRICS_VERSION" 2>/dev/null
+}
+
+check_collectd() {
+  command -v node >/dev/null 2>&1 || return 1
+  local bin
+  bin="$(command -v collectd 2>/dev/null || echo /usr/sbin/collectd)"
+  [ -x "$bin" ] || return 1
+  [ -f /usr/lib/collectd/statsd.so ] && [ -f /usr/lib/collectd/write_log.so ] \
+    && [ -f /usr/lib/collectd/logfile.so ] && [ -f /usr/share/collectd/types.db ] || return 1
+  # write_log needs libyajl2 (only "recommended" by collectd-core).
+  ! ldd /usr/lib/collectd/write_log.so 2>/dev/null | grep -q 'not found'
+}
+
+# --------------------------------------------------------------- installs
+
+install_etsy-statsd() {
+  command -v node >/dev/null 2>&1 || { say "etsy-statsd: node is not installed (apt-get install nodejs npm)"; return 1; }
+  command -v npm >/dev/null 2>&1 || { say "etsy-statsd: npm is not installed (apt-get install npm)"; return 1; }
+  # npm ci: exactly what package-lock.json says (statsd $ETSY_VERSION and its
+  # one dependency). Optional dependencies (modern-syslog, which needs a C++
+  # build, hashring for the proxy) and install scripts are not needed.
+  (cd etsy-statsd && npm ci --omit=optional --ignore-scripts --no-audit --no-fund --loglevel=error) >&2
+}
+
+install_rust_crates() {
+  command -v cargo >/dev/null 2>&1 || { say "rust-crates: cargo is not installed (https://rustup.rs)"; return 1; }
+  # Its own workspace and lock file; the build output stays in rust-crates/build.
+  (cd rust-crates && CARGO_TARGET_DIR=build nice cargo build --release --locked -j "$JOBS") >&2
+}
+RUST_DONE=""
+install_statsd-parser() { [ -n "$RUST_DONE" ] && return "$RUST_DONE"; install_rust_crates; RUST_DONE=$?; return "$RUST_DONE"; }
+install_statsdproto() { install_statsd-parser; }
+
+install_statsdmetrics() {
+  local py
+  py="$(command -v python3 2>/dev/null)" || { say "statsdmetrics: python3 is not installed"; return 1; }
+  if [ ! -x statsdmetrics/.venv/bin/python ]; then
+    "$py" -m venv statsdmetrics/.venv >&2 || { say "statsdmetrics: python3 -m venv failed (apt-get install python3-venv)"; rm -rf statsdmetrics/.venv; return 1; }
+  fi
+  statsdmetrics/.venv/bin/python -E -s -m pip install --quiet --disable-pip-version-check \
+    --require-hashes -r statsdmetrics/requirements.txt >&2
+}
+
+install_collectd() {
+  if [ "${PEERS_SKIP_APT:-}" = 1 ]; then
+    say "collectd: PEERS_SKIP_APT=1, not running apt-get"
+    return 1
+  fi
+  command -v apt-get >/dev/null 2>&1 || { say "collectd: no apt-get (Debian/Ubuntu only)"; return 1; }
+  local SUDO=""
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
+      say "collectd: apt-get needs root (run: sudo apt-get install --no-install-recommends collectd-core)"; return 1
+    fi
+  fi
+  # collectd-core: the daemon and its plugins (the adapter starts a private
+  # daemon with its own config; the package's service is not used, and in a
+  # container without an init system it is not started). libyajl2: for the
+  # write_log plugin's JSON output. collectd-core is pinned to Debian 12's
+  # version when apt offers it, else apt's version is used (and reported by
+  # the adapter's `capabilities`).
+  local pkgs=(collectd-core libyajl2)
+  if apt-cache show "collectd-core=$COLLECTD_DEB_VERSION" >/dev/null 2>&1; then
+    pkgs=("collectd-core=$COLLECTD_DEB_VERSION" libyajl2)
+  else
+    say "collectd: collectd-core=$COLLECTD_DEB_VERSION not offered by apt; installing the available version"
+  fi
+  if ! DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${pkgs[@]}" >&2; then
+    say "collectd: apt-get install failed; running apt-get update once and retrying"
+    $SUDO apt-get update -q >&2 || return 1
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${pkgs[@]}" >&2 || return 1
+  fi
+}
+
+# ------------------------------------------------------------------- main
+
+known() { local p; for p in "${ALL_PEERS[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
+
+case "${1:-}" in
+  --check)
+    [ $# -eq 2 ] && known "$2" || { say "usage: install.sh --check {${ALL_PEERS[*]}}"; exit 2; }
+    "check_$2"; exit $? ;;
+  --list)
+    printf '%s\n' "${ALL_PEERS[@]}"; exit 0 ;;
+  -h|--help)
+    sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+esac
+
+peers=("$@")
+[ ${#peers[@]} -eq 0 ] && peers=("${ALL_PEERS[@]}")
+for p in "${peers[@]}"; do known "$p" || { say "unknown peer '$p' (known: ${ALL_PEERS[*]})"; exit 2; }; done
+
+ok=(); failed=()
+for p in "${peers[@]}"; do
+  # cargo decides itself whether the adapter binary is up to date (a no-op
+  # build costs a fraction of a second), so the Rust peers always go through it.
+  if [ "$p" != statsd-parser ] && [ "$p" != statsdproto ] && "check_$p"; then
+    say "$p: already installed"
+    ok+=("$p"); continue
+  fi
+  case "$p" in statsd-parser|statsdproto) say "$p: building the adapter (cargo; a no-op when up to date)";; *) say "$p: installing";; esac
+  if "install_$p" && "check_$p"; then
+    say "$p: installed"
+    ok+=("$p")
+  else
+    say "$p: UNAVAILABLE (install failed; see the messages above)"
+    failed+=("$p")
+  fi
+done
+
+say "available:   ${ok[*]:-(none)}"
+say "unavailable: ${failed[*]:-(none)}"
+[ ${#failed[@]} -eq 0 ]

@@ -1,0 +1,9 @@
+#!/bin/sh
+# Adapter-protocol entry point for the crates.io crate `statsdproto` (see ../README.md).
+# Built by conformance/peers/install.sh into rust-crates/build/.
+bin="$(dirname "$0")/build/release/statsd-peer-crates"
+if [ ! -x "$bin" ]; then
+  echo "statsdproto adapter not built: run bash conformance/peers/install.sh" >&2
+  exit 69
+fi
+exec "$bin" --impl statsdproto "$@"

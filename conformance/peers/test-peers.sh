@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# Smoke test of the installed peer adapters (conformance/peers/peers.json).
+#
+#   bash conformance/peers/test-peers.sh            every installed peer
+#   bash conformance/peers/test-peers.sh NAME ...   the named peers only
+#
+# For each peer whose `check` passes: `capabilities` is well-formed; a handful
+# of datagrams decode to well-formed LineResults that agree with what
+# /work/shared/research/peer-results.md recorded for that implementation
+# (translated to this adapter's mapping, see README.md); an unknown dialect
+# and `encode` (for peers without an encoder) exit 89; `batch` answers in
+# order; for etsy-statsd, `a:1|c|@+0.5` (which kills the daemon) exits 70, and
+# in a batch gets {"exit": 70} without losing the next case. Peers that are
+# not installed are reported as SKIP. Exit status 1 if any check failed.
+set -u
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+command -v python3 >/dev/null 2>&1 || { echo "test-peers.sh needs python3" >&2; exit 2; }
+cd "$ROOT" || exit 2
+exec python3 - "$@" <<'PY'
+import json, os, subprocess, sys, time
+from decimal import Decimal, InvalidOperation
+
+ROOT = os.getcwd()
+REG = json.load(open("conformance/peers/peers.json"))
+ONLY = set(sys.argv[1:])
+
+def num_eq(a, b):
+    try:
+        return Decimal(a) == Decimal(b)
+    except (InvalidOperation, TypeError):
+        return a == b
+
+# Expected LineResults per datagram, per peer. None = rejected; a dict lists
+# the fields that must match (numbers compared as decimals). Derived from
+# peer-results.md: e.g. Etsy aggregated `a:1|c|@0.5` as counter 2, which the
+# adapter reports as value 1 at rate 0.5; Etsy sets a fresh gauge from
+# `gaugor:+4|g` (delta false) while collectd adds (delta true).
+C = lambda name, v, rate=None: {"type": "counter", "name": name, "values": [v], "sample_rate": rate}
+G = lambda name, v, delta: {"type": "gauge", "name": name, "values": [v], "delta": delta, "sample_rate": None}
+CASES = [
+    ("c_basic", b"gorets:1|c"),
+    ("g_plus", b"gaugor:+4|g"),
+    ("c_rate", b"a:1|c|@0.5"),
+    ("bad", b"bad"),
+    ("multi_one_bad", b"a:1|c\nbad\nb:2|c"),
+]
+COMMON = {
+    "c_basic": [C("gorets", "1")],
+    "c_rate": [C("a", "1", "0.5")],
+    "bad": [None],
+    "multi_one_bad": [C("a", "1"), None, C("b", "2")],
+}
+EXPECT = {
+    "etsy-statsd": dict(COMMON, g_plus=[G("gaugor", "4", False)]),
+    "collectd": dict(COMMON, g_plus=[G("gaugor", "4", True)]),
+    "statsd-parser": dict(COMMON, g_plus=[G("gaugor", "4", False)]),
+    "statsdproto": dict(COMMON, g_plus=[G("gaugor", "+4", False)]),
+    "statsdmetrics": dict(COMMON, g_plus=[G("gaugor", "4", True)]),
+}
+
+failures = 0
+def fail(peer, msg):
+    global failures
+    failures += 1
+    print(f"  FAIL {peer}: {msg}")
+
+def run(cmd, args, data=b"", timeout=10):
+    t = time.monotonic()
+    p = subprocess.run(cmd + " " + args, shell=True, input=data, capture_output=True, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr, time.monotonic() - t
+
+def check_line(peer, case, i, got, want):
+    if not isinstance(got, dict) or not isinstance(got.get("ok"), bool):
+        return fail(peer, f"{case} line {i}: not a LineResult: {got!r}")
+    if want is None:
+        if got["ok"]:
+            return fail(peer, f"{case} line {i}: expected a rejection, got {got!r}")
+        err = got.get("error")
+        if not isinstance(err, dict) or not isinstance(err.get("message", ""), str):
+            return fail(peer, f"{case} line {i}: malformed error {got!r}")
+        return
+    if not got["ok"]:
+        return fail(peer, f"{case} line {i}: expected {want}, got rejection {got.get('error')}")
+    m = got.get("metric")
+    if not isinstance(m, dict):
+        return fail(peer, f"{case} line {i}: no metric object")
+    if not isinstance(m.get("values"), list) or not all(isinstance(v, str) for v in m["values"]):
+        return fail(peer, f"{case} line {i}: values must be a list of strings: {m!r}")
+    if m.get("sample_rate") is not None and not isinstance(m["sample_rate"], str):
+        return fail(peer, f"{case} line {i}: sample_rate must be a string or null: {m!r}")
+    if "tags" in m and m["tags"] is not None and not isinstance(m["tags"], list):
+        return fail(peer, f"{case} line {i}: tags must be null or a list: {m!r}")
+    for k, w in want.items():
+        g = m.get(k, False if k == "delta" else None)
+        if k == "values":
+            ok = len(g) == len(w) and all(num_eq(a, b) for a, b in zip(g, w))
+        elif k == "sample_rate" and w is not None and g is not None:
+            ok = num_eq(g, w)
+        else:
+            ok = g == w
+        if not ok:
+            fail(peer, f"{case} line {i}: {k} = {g!r}, expected {w!r}")
+
+for peer in REG["peers"]:
+    name, cmd = peer["name"], peer["adapter"]
+    if ONLY and name not in ONLY:
+        continue
+    if subprocess.run(peer["check"], shell=True, capture_output=True).returncode != 0:
+        print(f"SKIP {name}: not installed (bash conformance/peers/install.sh {name})")
+        continue
+    before = failures
+    print(f"== {name}: {cmd}")
+    code, out, err, _ = run(cmd, "capabilities")
+    try:
+        caps = json.loads(out)
+        assert code == 0 and caps["protocol"] == 1 and set(caps["dialects"]) >= {"spec", "etsy"}
+        assert "decode" in caps["ops"]
+        assert caps["features"]["error_class"] is False and caps["features"]["error_offset"] is False
+        print(f"  capabilities: {caps['name']} {caps['version']} ops={caps['ops']}")
+    except Exception as e:
+        fail(name, f"capabilities: {e!r} (exit {code}, stdout {out[:200]!r})")
+        continue
+    for dialect in ("spec", "etsy"):
+        for case, data in CASES:
+            code, out, err, dt = run(cmd, f"decode --dialect {dialect}", data)
+            if code != 0:
+                fail(name, f"{case} ({dialect}): exit {code}; stderr: {err.decode(errors='replace')[-300:]}")
+                continue
+            try:
+                body = json.loads(out)
+                lines = body["lines"]
+                assert isinstance(lines, list)
+            except Exception as e:
+                fail(name, f"{case} ({dialect}): malformed JSON {out[:200]!r}: {e}")
+                continue
+            want = EXPECT[name][case]
+            if len(lines) != len(want):
+                fail(name, f"{case} ({dialect}): {len(lines)} LineResults, expected {len(want)}")
+                continue
+            for i, (g, w) in enumerate(zip(lines, want)):
+                check_line(name, case, i, g, w)
+            if dialect == "etsy":
+                print(f"  {case}: {dt*1000:.0f} ms")
+    code, *_ = run(cmd, "decode --dialect no-such-dialect", b"a:1|c")
+    if code != 89:
+        fail(name, f"unknown dialect: exit {code}, expected 89")
+    enc = json.dumps({"metrics": [{"name": "a", "type": "counter", "values": ["1"], "sample_rate": None}]}).encode()
+    code, out, *_ = run(cmd, "encode --dialect etsy", enc)
+    if "encode" in caps["ops"]:
+        if code != 0 or out != b"a:1|c":
+            fail(name, f"encode a:1|c: exit {code}, output {out!r}")
+    elif code != 89:
+        fail(name, f"encode: exit {code}, expected 89 (no encoder)")
+    if "batch" in caps["ops"]:
+        reqs = [{"id": c, "op": "decode", "input_hex": d.hex()} for c, d in CASES]
+        reqs.append({"id": "enc", "op": "encode", "metrics": json.loads(enc)["metrics"]})
+        if name == "etsy-statsd":
+            reqs.insert(1, {"id": "crash", "op": "decode", "input": "a:1|c|@+0.5"})
+        code, out, err, dt = run(cmd, "batch --dialect etsy", "".join(json.dumps(r) + "\n" for r in reqs).encode(), timeout=30)
+        try:
+            resps = [json.loads(l) for l in out.decode().splitlines() if l.strip()]
+            assert code == 0, f"exit {code}"
+            assert [r["id"] for r in resps] == [r["id"] for r in reqs], "ids out of order or missing"
+            for q, r in zip(reqs, resps):
+                if q["id"] == "crash":
+                    assert r["exit"] == 70, f"crash case: {r}"
+                elif q["op"] == "encode":
+                    assert r["exit"] == (0 if "encode" in caps["ops"] else 89), f"encode in batch: {r}"
+                else:
+                    assert r["exit"] == 0 and len(r["lines"]) == len(EXPECT[name][q["id"]]), f"{q['id']}: {r}"
+                    for i, (g, w) in enumerate(zip(r["lines"], EXPECT[name][q["id"]])):
+                        check_line(name, "batch " + q["id"], i, g, w)
+            print(f"  batch of {len(reqs)}: {dt*1000:.0f} ms")
+        except Exception as e:
+            fail(name, f"batch: {e}; stdout {out[:300]!r}")
+    if name == "etsy-statsd":
+        code, out, err, dt = run(cmd, "decode --dialect etsy", b"a:1|c|@+0.5")
+        if code in (0, 1, 89):
+            fail(name, f"a:1|c|@+0.5 should crash the daemon (exit 70), got exit {code}, stdout {out!r}")
+        else:
+            print(f"  a:1|c|@+0.5: exit {code} (CRASH), {dt*1000:.0f} ms")
+    if name in ("statsd-parser", "statsdproto"):
+        env = "PEER_CRATES_PANIC_ON=boom "
+        code, *_ = run(env + cmd, "decode --dialect etsy", b"a:1|c\nboom")
+        if code != 70:
+            fail(name, f"a panic in the crate should exit 70, got {code}")
+    print(f"  {'ok' if failures == before else 'FAILED'}")
+
+print("PASS" if failures == 0 else f"{failures} failure(s)")
+sys.exit(1 if failures else 0)
+PY
