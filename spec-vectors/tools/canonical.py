@@ -93,8 +93,13 @@ def value_text(metric):
     if metric["type"] == "set":
         return v
     text = number_text(v)
-    if metric.get("delta") and not text.startswith("-"):
-        text = "+" + text
+    if metric.get("delta"):
+        if not text.startswith("-"):
+            text = "+" + text
+    elif text == "-0.0":
+        # Outside a delta a zero is written without its sign: -0.0 == 0.0, and
+        # in etsy a '-' would make a gauge a delta (README "Canonical encoding").
+        text = "0.0"
     return text
 
 

@@ -4,7 +4,8 @@
 //! the explicit form (a meter of 1 is `name:1|m`, never the bare name); integers
 //! in decimal without `+` or leading zeros; floats in their shortest round-trip
 //! form, always with a `.` or an exponent (`1.0`, `12.5`, `1e21`, `1.5e-7`) so
-//! they read back as floats; a gauge delta with its explicit sign (`+1`, `-1`,
+//! they read back as floats, a zero without its sign (`0.0`: the sign of a zero
+//! carries nothing, and a `-` would make an etsy gauge a delta); a gauge delta with its explicit sign (`+1`, `-1`,
 //! `+0`); the rate as `|@<rate>` in its shortest round-trip digits written
 //! without exponent (`|@0.5`, `|@0.0000001`, `|@1`). Lines of a datagram are
 //! joined by `\n`, with no final `\n`.
@@ -93,6 +94,25 @@ impl RateBuf {
         }
         core::str::from_utf8(&self.plain[..len]).unwrap_or("")
     }
+}
+
+/// The canonical text of a sample rate, as the encoder writes it after `|@`:
+/// shortest round-trip digits in plain decimal notation, `1` for 1.
+///
+/// ```
+/// use statsd_wire::format_sample_rate;
+/// assert_eq!(format_sample_rate(0.5).to_string(), "0.5");
+/// assert_eq!(format_sample_rate(1e-7).to_string(), "0.0000001");
+/// assert_eq!(format_sample_rate(1.0).to_string(), "1");
+/// ```
+pub fn format_sample_rate(rate: f64) -> impl fmt::Display {
+    struct Rate(f64);
+    impl fmt::Display for Rate {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(RateBuf::new().format(self.0))
+        }
+    }
+    Rate(rate)
 }
 
 /// Counts the bytes written through it.
@@ -233,6 +253,12 @@ impl Metric<'_> {
                 if self.delta && !n.is_sign_negative() {
                     w.write_char('+')?;
                 }
+                // Outside a delta the sign of a zero carries nothing (-0.0 == 0.0),
+                // and in the etsy dialect a '-' would turn a gauge into a delta.
+                let n = match n {
+                    Number::Float(v) if v == 0.0 && !self.delta => Number::Float(0.0),
+                    n => n,
+                };
                 w.write_str(NumberBuf::new().format(n))?;
             }
         }
