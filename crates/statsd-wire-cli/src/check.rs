@@ -1,0 +1,131 @@
+//! `statsd-wire check`: validate every line of files (or stdin) and report
+//! located diagnostics.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use statsd_wire::parse_datagram;
+
+use crate::common::{self, DialectOpt, Outcome, Painter, Stream, plural};
+use crate::diag::Diagnostic;
+
+/// The output format of diagnostics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// For people: location, the line, a caret under the fault, the hint.
+    #[default]
+    Human,
+    /// One JSON object per diagnostic (the summary goes to stderr).
+    Json,
+}
+
+/// Arguments of `statsd-wire check`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Each file is read as one datagram of lines (empty lines are skipped, as a server does).
+Every invalid line gets a located error; a valid line with an integer outside the
+portable range (-2^53, 2^53) gets a warning; then a summary.
+
+Exit codes: 0 every line is valid (warnings allowed); 1 at least one line is invalid;
+2 usage or I/O error.
+
+Examples:
+  statsd-wire check metrics.txt
+  printf 'api.requests:1|c\\nbad:1|x\\n' | statsd-wire check
+  statsd-wire check --dialect etsy --format json captured/*.txt")]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    dialect: DialectOpt,
+    /// The diagnostics' format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Files to check; stdin when none is given or for `-`.
+    #[arg(value_name = "FILE")]
+    files: Vec<PathBuf>,
+}
+
+#[derive(Default)]
+struct Counts {
+    lines: u64,
+    valid: u64,
+    invalid: u64,
+    warnings: u64,
+}
+
+/// Runs `statsd-wire check`.
+pub(crate) fn run(args: CheckArgs) -> ExitCode {
+    let config = args.dialect.config();
+    let painter = Painter::for_stream(Stream::Stdout);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut counts = Counts::default();
+    let mut outcome = Outcome::default();
+
+    for name in common::input_names(&args.files) {
+        let input = match common::read_input(name.as_deref()) {
+            Ok(input) => input,
+            Err(e) => {
+                eprintln!("statsd-wire check: {e}");
+                outcome.error = true;
+                continue;
+            }
+        };
+        for (raw, result) in parse_datagram(&input.data, &config).with_raw() {
+            counts.lines += 1;
+            let diagnostic = match &result {
+                Ok(metric) => {
+                    counts.valid += 1;
+                    if metric.is_portable() {
+                        continue;
+                    }
+                    counts.warnings += 1;
+                    Diagnostic::non_portable(
+                        &input.name,
+                        raw.index + 1,
+                        raw.bytes,
+                        raw.span.start,
+                        metric,
+                    )
+                }
+                Err(e) => {
+                    counts.invalid += 1;
+                    Diagnostic::parse_error(&input.name, &raw, e)
+                }
+            };
+            let written = match args.format {
+                Format::Human => diagnostic.write_human(&mut out, painter),
+                Format::Json => diagnostic.write_json(&mut out),
+            };
+            if let Err(e) = written {
+                return write_failed(&e);
+            }
+        }
+    }
+
+    let summary = format!(
+        "{}: {} valid, {} invalid, {}",
+        plural(counts.lines, "line"),
+        counts.valid,
+        counts.invalid,
+        plural(counts.warnings, "warning"),
+    );
+    let written = match args.format {
+        Format::Human => writeln!(out, "{summary}").and_then(|()| out.flush()),
+        Format::Json => out.flush().map(|()| eprintln!("{summary}")),
+    };
+    if let Err(e) = written {
+        return write_failed(&e);
+    }
+    outcome.invalid = counts.invalid > 0;
+    outcome.exit_code()
+}
+
+fn write_failed(e: &io::Error) -> ExitCode {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        // The reader went away (`| head`): not worth a message.
+        return ExitCode::from(common::EXIT_ERROR);
+    }
+    eprintln!("statsd-wire check: cannot write: {e}");
+    ExitCode::from(common::EXIT_ERROR)
+}

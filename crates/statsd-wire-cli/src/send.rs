@@ -1,0 +1,296 @@
+//! `statsd-wire send`: validate metrics, then send them over UDP, packed into
+//! datagrams.
+
+use std::ffi::OsString;
+use std::io::{self, IsTerminal, Read, Write};
+use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::Args;
+use statsd_wire::{Metric, ParseError, parse_datagram, parse_line};
+
+use crate::common::{self, DialectOpt, Painter, Stream, plural};
+use crate::diag::Diagnostic;
+
+/// Lines above which progress is shown on stderr.
+const PROGRESS_ABOVE: usize = 10_000;
+
+/// How many oversized-line warnings are shown one by one.
+const OVERSIZE_WARNINGS_SHOWN: u64 = 10;
+
+/// Arguments of `statsd-wire send`.
+#[derive(Debug, Args)]
+#[command(after_help = "\
+Every metric is validated first: if one is invalid, its diagnostic is shown and
+nothing at all is sent. Valid metrics are sent in canonical form, packed into
+datagrams of at most --max-datagram bytes (lines joined by \\n); a single line
+longer than that is sent alone, with a warning. Progress is shown on stderr when
+sending more than 10,000 metrics; a summary (metrics, datagrams, bytes) is
+printed on stdout.
+
+Exit codes: 0 sent; 1 a metric is invalid (nothing was sent); 2 usage, I/O or
+network error.
+
+Examples:
+  statsd-wire send 'api.requests:1|c' 'api.latency:12.5|ms'
+  statsd-wire send --dialect etsy --to 127.0.0.1:8125 'confBridgeUsers:+1|g'
+  statsd-wire send --max-datagram 512 < metrics.txt")]
+pub(crate) struct SendArgs {
+    #[command(flatten)]
+    dialect: DialectOpt,
+    /// The StatsD server.
+    #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8125")]
+    to: String,
+    /// The largest datagram to send, in bytes (1432 fits a 1500-byte Ethernet MTU).
+    #[arg(long, value_name = "BYTES", default_value_t = 1432,
+          value_parser = clap::value_parser!(u32).range(1..=65507))]
+    max_datagram: u32,
+    /// Metrics to send, one line each; stdin lines when none is given.
+    #[arg(value_name = "METRIC")]
+    metrics: Vec<OsString>,
+}
+
+/// Resolves `HOST:PORT` to its first address.
+pub(crate) fn resolve(text: &str) -> Result<SocketAddr, String> {
+    text.to_socket_addrs()
+        .map_err(|e| format!("{text}: {e}"))?
+        .next()
+        .ok_or_else(|| format!("{text}: no address"))
+}
+
+/// A socket to send to `to` from an ephemeral port of the same family.
+pub(crate) fn sender_for(to: SocketAddr) -> io::Result<UdpSocket> {
+    let any: SocketAddr = if to.is_ipv4() {
+        (std::net::Ipv4Addr::UNSPECIFIED, 0).into()
+    } else {
+        (std::net::Ipv6Addr::UNSPECIFIED, 0).into()
+    };
+    UdpSocket::bind(any)
+}
+
+/// Sends one datagram, retrying briefly when the kernel is out of buffers.
+pub(crate) fn send_datagram(socket: &UdpSocket, to: SocketAddr, datagram: &[u8]) -> io::Result<()> {
+    const ENOBUFS: i32 = 105;
+    let mut attempts = 0;
+    loop {
+        match socket.send_to(datagram, to) {
+            Ok(_) => return Ok(()),
+            Err(e)
+                if attempts < 100
+                    && (e.kind() == io::ErrorKind::WouldBlock
+                        || e.raw_os_error() == Some(ENOBUFS)) =>
+            {
+                attempts += 1;
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Groups encoded lines into datagrams of at most `max` bytes.
+struct Packer {
+    max: usize,
+    current: Vec<u8>,
+}
+
+impl Packer {
+    /// Adds a line; returns a full datagram to send first, if any.
+    fn push(&mut self, line: &[u8]) -> Option<Vec<u8>> {
+        let fits = self.current.is_empty() || self.current.len() + 1 + line.len() <= self.max;
+        let full = if fits {
+            None
+        } else {
+            Some(std::mem::take(&mut self.current))
+        };
+        if !self.current.is_empty() {
+            self.current.push(b'\n');
+        }
+        self.current.extend_from_slice(line);
+        full
+    }
+
+    fn finish(&mut self) -> Option<Vec<u8>> {
+        (!self.current.is_empty()).then(|| std::mem::take(&mut self.current))
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("statsd-wire send: {message}");
+    ExitCode::from(common::EXIT_ERROR)
+}
+
+/// Runs `statsd-wire send`.
+pub(crate) fn run(args: SendArgs) -> ExitCode {
+    let config = args.dialect.config();
+    let painter = Painter::for_stream(Stream::Stderr);
+    let mut stderr = io::stderr().lock();
+
+    // 1. Read and validate everything; encode the valid metrics.
+    let stdin_data;
+    let mut lines: Vec<Vec<u8>> = Vec::new();
+    let mut invalid = 0u64;
+    let mut report = |diagnostic: Diagnostic<'_>| {
+        let _ = diagnostic.write_human(&mut stderr, painter);
+    };
+    let accept = |metric: &Metric<'_>, lines: &mut Vec<Vec<u8>>| {
+        let mut out = Vec::new();
+        // A parsed metric always encodes; the core checks it again anyway.
+        metric
+            .encode(&config, &mut out)
+            .is_ok()
+            .then(|| lines.push(out))
+    };
+    if args.metrics.is_empty() {
+        let mut data = Vec::new();
+        if let Err(e) = io::stdin().lock().read_to_end(&mut data) {
+            return usage_error(&format!("<stdin>: {e}"));
+        }
+        stdin_data = data;
+        for (raw, result) in parse_datagram(&stdin_data, &config).with_raw() {
+            match result {
+                Ok(metric) => {
+                    if accept(&metric, &mut lines).is_none() {
+                        invalid += 1;
+                    }
+                }
+                Err(e) => {
+                    invalid += 1;
+                    report(Diagnostic::parse_error("<stdin>", &raw, &e));
+                }
+            }
+        }
+    } else {
+        for (i, arg) in args.metrics.iter().enumerate() {
+            let bytes = arg.as_encoded_bytes();
+            let result: Result<Metric<'_>, ParseError> = parse_line(bytes, &config);
+            match result {
+                Ok(metric) => {
+                    if accept(&metric, &mut lines).is_none() {
+                        invalid += 1;
+                    }
+                }
+                Err(e) => {
+                    invalid += 1;
+                    report(Diagnostic::line_error("<arg>", i + 1, bytes, 0, &e, 0));
+                }
+            }
+        }
+    }
+    if invalid > 0 {
+        eprintln!(
+            "statsd-wire send: {}; nothing was sent",
+            plural(invalid, "invalid metric")
+        );
+        return ExitCode::from(common::EXIT_INVALID);
+    }
+
+    // 2. Send.
+    let to = match resolve(&args.to) {
+        Ok(to) => to,
+        Err(e) => return usage_error(&e),
+    };
+    let socket = match sender_for(to) {
+        Ok(s) => s,
+        Err(e) => return usage_error(&format!("cannot open a UDP socket: {e}")),
+    };
+    let max = args.max_datagram as usize;
+    let total = lines.len();
+    let progress = total > PROGRESS_ABOVE;
+    let in_place = io::stderr().is_terminal();
+    let mut packer = Packer {
+        max,
+        current: Vec::new(),
+    };
+    let (mut datagrams, mut bytes, mut oversized) = (0u64, 0u64, 0u64);
+    let mut next_report = PROGRESS_ABOVE;
+    let mut send = |datagram: Vec<u8>, sent_lines: usize| -> io::Result<()> {
+        send_datagram(&socket, to, &datagram)?;
+        datagrams += 1;
+        bytes += datagram.len() as u64;
+        if progress && (sent_lines >= next_report || sent_lines == total) {
+            next_report = sent_lines - sent_lines % PROGRESS_ABOVE + PROGRESS_ABOVE;
+            let end = if in_place { '\r' } else { '\n' };
+            eprint!("statsd-wire send: {sent_lines}/{total} metrics sent{end}");
+        }
+        Ok(())
+    };
+    let mut result = Ok(());
+    for (i, line) in lines.iter().enumerate() {
+        if line.len() > max {
+            oversized += 1;
+            if oversized <= OVERSIZE_WARNINGS_SHOWN {
+                eprintln!(
+                    "statsd-wire send: warning: metric {} is {} bytes, more than --max-datagram {max}; sent alone",
+                    i + 1,
+                    line.len()
+                );
+            }
+        }
+        if let Some(full) = packer.push(line) {
+            result = send(full, i);
+            if result.is_err() {
+                break;
+            }
+        }
+    }
+    if result.is_ok() {
+        if let Some(last) = packer.finish() {
+            result = send(last, total);
+        }
+    }
+    if progress && in_place {
+        eprintln!();
+    }
+    if oversized > OVERSIZE_WARNINGS_SHOWN {
+        eprintln!(
+            "statsd-wire send: warning: {} longer than --max-datagram {max} in all, each sent alone",
+            plural(oversized, "metric")
+        );
+    }
+    if let Err(e) = result {
+        eprintln!(
+            "statsd-wire send: sending to {to} failed after {}: {e}",
+            plural(datagrams, "datagram")
+        );
+        return ExitCode::from(common::EXIT_ERROR);
+    }
+    let summary = format!(
+        "sent {} in {} ({}) to {to}",
+        plural(total as u64, "metric"),
+        plural(datagrams, "datagram"),
+        plural(bytes, "byte"),
+    );
+    let mut stdout = io::stdout().lock();
+    if writeln!(stdout, "{summary}")
+        .and_then(|()| stdout.flush())
+        .is_err()
+    {
+        return ExitCode::from(common::EXIT_ERROR);
+    }
+    ExitCode::from(common::EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Packer;
+
+    #[test]
+    fn packing_fills_datagrams_and_sends_long_lines_alone() {
+        let mut p = Packer {
+            max: 11,
+            current: Vec::new(),
+        };
+        let mut out = Vec::new();
+        for line in ["a:1|c", "b:2|c", "c:3|c", "long.name:1|c", "d:4|c"] {
+            out.extend(p.push(line.as_bytes()));
+        }
+        out.extend(p.finish());
+        let out: Vec<_> = out
+            .iter()
+            .map(|d| String::from_utf8_lossy(d).to_string())
+            .collect();
+        assert_eq!(out, ["a:1|c\nb:2|c", "c:3|c", "long.name:1|c", "d:4|c"]);
+    }
+}
