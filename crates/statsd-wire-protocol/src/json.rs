@@ -188,13 +188,9 @@ impl core::fmt::Display for Refusal {
 
 impl std::error::Error for Refusal {}
 
-/// A sample rate's text: shortest round-trip digits.
+/// A sample rate's text: its canonical form (plain decimal, as after `|@`).
 fn rate_text(rate: f64) -> String {
-    if rate == 1.0 {
-        "1".to_string()
-    } else {
-        ryu::Buffer::new().format(rate).to_string()
-    }
+    statsd_wire::format_sample_rate(rate).to_string()
 }
 
 /// The JSON form of a metric (numbers in their canonical text).

@@ -22,6 +22,9 @@
 
 pub mod adapter;
 mod decimal;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod json;
 
 pub use decimal::{Decimal, decimal_eq};

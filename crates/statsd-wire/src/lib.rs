@@ -54,12 +54,16 @@ extern crate alloc;
 mod config;
 mod encode;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod metric;
 mod parse;
 
 pub use config::{Config, Dialect, UnknownDialect};
 #[cfg(feature = "alloc")]
 pub use encode::encode_datagram;
+pub use encode::format_sample_rate;
 pub use error::{Category, EncodeError, EncodeErrorKind, ErrorKind, ParseError, Span};
 pub use metric::{Metric, MetricType, Number, TagIter, Tags, Value};
 #[cfg(feature = "alloc")]

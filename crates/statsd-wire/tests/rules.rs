@@ -454,3 +454,20 @@ fn errors_are_small_and_copy() {
     is_copy::<statsd_wire::ParseError>();
     assert!(size_of::<statsd_wire::ParseError>() <= 32);
 }
+
+#[test]
+fn non_canonical_numbers_are_refused_by_the_encoder() {
+    // NegInt holds negative values only; NegInt(0) would be written "0" and read
+    // back as PosInt(0) (found by the roundtrip_arbitrary fuzz target).
+    for n in [
+        Number::NegInt(0),
+        Number::NegInt(5),
+        Number::NegInt(i64::MIN),
+    ] {
+        let m = Metric::new("a", MetricType::Counter, n);
+        assert!(m.validate(&spec()).is_err(), "{n:?}");
+        assert!(m.encode(&spec(), &mut Vec::new()).is_err(), "{n:?}");
+    }
+    let ok = Metric::new("a", MetricType::Counter, Number::NegInt(-1));
+    assert!(ok.validate(&spec()).is_ok());
+}

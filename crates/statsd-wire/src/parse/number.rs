@@ -224,7 +224,9 @@ pub(crate) fn number_in_range(n: Number, range: Range) -> bool {
     match (n, range) {
         (Number::PosInt(v), Range::Signed) => v <= i64::MAX as u64,
         (Number::PosInt(_), Range::Unsigned) => true,
-        (Number::NegInt(v), Range::Signed) => v != i64::MIN,
+        // `NegInt` holds negative values only: a `NegInt(v >= 0)` (possible through the
+        // public enum) is not a canonical number and would read back as a `PosInt`.
+        (Number::NegInt(v), Range::Signed) => v < 0 && v != i64::MIN,
         (Number::NegInt(_), Range::Unsigned) => false,
         (Number::Float(v), range) => v.is_finite() && float_in_range(v, range),
     }
