@@ -48,52 +48,35 @@ impl NumberBuf {
     }
 }
 
-/// A sample rate in its canonical text: shortest round-trip digits, plain
-/// decimal notation (no exponent), `1` for 1.
-struct RateBuf {
-    float: ryu::Buffer,
-    plain: [u8; 400],
-}
-
-impl RateBuf {
-    fn new() -> Self {
-        RateBuf {
-            float: ryu::Buffer::new(),
-            plain: [0; 400],
-        }
+/// Writes a sample rate in its canonical text: shortest round-trip digits,
+/// plain decimal notation (no exponent), `1` for 1.
+#[inline]
+fn write_rate<W: fmt::Write>(w: &mut W, rate: f64) -> fmt::Result {
+    if rate == 1.0 {
+        return w.write_str("1");
     }
-
-    fn format(&mut self, rate: f64) -> &str {
-        if rate == 1.0 {
-            return "1";
-        }
-        let text = self.float.format(rate);
-        let Some((mantissa, exp)) = text.split_once('e') else {
-            return text;
-        };
-        // A rate in (0, 1) in scientific notation has a negative exponent:
-        // d[.ddd]e-N is 0.<N-1 zeros>dddd.
-        let zeros = exp
-            .trim_start_matches('-')
-            .parse::<usize>()
-            .unwrap_or(0)
-            .saturating_sub(1);
-        let digits = mantissa.bytes().filter(u8::is_ascii_digit);
-        let mut len = 0;
-        for b in b"0."
-            .iter()
-            .copied()
-            .chain(core::iter::repeat_n(b'0', zeros))
-            .chain(digits)
-        {
-            if len == self.plain.len() {
-                break;
-            }
-            self.plain[len] = b;
-            len += 1;
-        }
-        core::str::from_utf8(&self.plain[..len]).unwrap_or("")
+    let mut buf = ryu::Buffer::new();
+    let text = buf.format(rate);
+    let Some((mantissa, exp)) = text.split_once('e') else {
+        return w.write_str(text);
+    };
+    // A rate in (0, 1) in scientific notation has a negative exponent:
+    // d[.ddd]e-N is 0.<N-1 zeros>dddd.
+    let mut zeros = exp
+        .trim_start_matches('-')
+        .parse::<usize>()
+        .unwrap_or(0)
+        .saturating_sub(1);
+    w.write_str("0.")?;
+    const ZEROS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+    while zeros > 0 {
+        let n = zeros.min(ZEROS.len());
+        w.write_str(&ZEROS[..n])?;
+        zeros -= n;
     }
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    w.write_str(int)?;
+    w.write_str(frac)
 }
 
 /// The canonical text of a sample rate, as the encoder writes it after `|@`:
@@ -109,7 +92,7 @@ pub fn format_sample_rate(rate: f64) -> impl fmt::Display {
     struct Rate(f64);
     impl fmt::Display for Rate {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str(RateBuf::new().format(self.0))
+            write_rate(f, self.0)
         }
     }
     Rate(rate)
@@ -141,8 +124,14 @@ impl fmt::Write for SliceSink<'_> {
     }
 }
 
+use crate::bytes::{CONTROL, RESERVED};
+
+fn byte_classes(s: &str) -> u8 {
+    crate::bytes::classes(s.as_bytes())
+}
+
 fn has_control(s: &str) -> bool {
-    s.bytes().any(|b| b < 0x20 || b == 0x7f)
+    byte_classes(s) & CONTROL != 0
 }
 
 impl Metric<'_> {
@@ -154,10 +143,11 @@ impl Metric<'_> {
         if self.name.is_empty() {
             return Err(E::EmptyName);
         }
-        if self.name.bytes().any(|b| b == b':' || b == b'|') {
+        let classes = byte_classes(self.name);
+        if classes & RESERVED != 0 {
             return Err(E::ReservedByteInName);
         }
-        if has_control(self.name) {
+        if classes & CONTROL != 0 {
             return Err(E::ControlCharacterInName);
         }
         if self.delta && self.kind != MetricType::Gauge {
@@ -165,10 +155,7 @@ impl Metric<'_> {
         }
         match (self.kind, self.value) {
             (MetricType::Set, Value::Set(member)) => {
-                if member.is_empty()
-                    || member.bytes().any(|b| b == b':' || b == b'|')
-                    || has_control(member)
-                {
+                if member.is_empty() || byte_classes(member) != 0 {
                     return Err(E::InvalidSetMember);
                 }
             }
@@ -246,12 +233,12 @@ impl Metric<'_> {
     /// Writes the canonical text, unchecked.
     fn write_canonical<W: fmt::Write>(&self, w: &mut W) -> fmt::Result {
         w.write_str(self.name)?;
-        w.write_char(':')?;
+        w.write_str(":")?;
         match self.value {
             Value::Set(member) => w.write_str(member)?,
             Value::Number(n) => {
                 if self.delta && !n.is_sign_negative() {
-                    w.write_char('+')?;
+                    w.write_str("+")?;
                 }
                 // Outside a delta the sign of a zero carries nothing (-0.0 == 0.0),
                 // and in the etsy dialect a '-' would turn a gauge into a delta.
@@ -262,11 +249,11 @@ impl Metric<'_> {
                 w.write_str(NumberBuf::new().format(n))?;
             }
         }
-        w.write_char('|')?;
+        w.write_str("|")?;
         w.write_str(self.kind.code())?;
         if let Some(rate) = self.sample_rate {
             w.write_str("|@")?;
-            w.write_str(RateBuf::new().format(rate))?;
+            write_rate(w, rate)?;
         }
         if let Some(tags) = self.tags {
             w.write_str("|#")?;
@@ -362,6 +349,7 @@ struct VecSink<'v>(&'v mut Vec<u8>);
 
 #[cfg(feature = "alloc")]
 impl fmt::Write for VecSink<'_> {
+    #[inline]
     fn write_str(&mut self, s: &str) -> fmt::Result {
         self.0.extend_from_slice(s.as_bytes());
         Ok(())
@@ -406,14 +394,15 @@ mod tests {
 
     #[test]
     fn rates_are_plain_decimals() {
-        let mut b = RateBuf::new();
-        assert_eq!(b.format(1.0), "1");
-        assert_eq!(b.format(0.5), "0.5");
-        assert_eq!(b.format(0.1), "0.1");
-        assert_eq!(b.format(1e-7), "0.0000001");
-        assert_eq!(b.format(1.5e-7), "0.00000015");
-        assert_eq!(b.format(0.0001), "0.0001");
-        let tiny = b.format(5e-324).to_owned();
+        let f = |r: f64| format_sample_rate(r).to_string();
+        assert_eq!(f(1.0), "1");
+        assert_eq!(f(0.5), "0.5");
+        assert_eq!(f(0.1), "0.1");
+        assert_eq!(f(1e-7), "0.0000001");
+        assert_eq!(f(1.5e-7), "0.00000015");
+        assert_eq!(f(0.0001), "0.0001");
+        assert_eq!(f(1.2345e-10), "0.00000000012345");
+        let tiny = f(5e-324);
         assert_eq!(tiny.len(), 2 + 323 + 1);
         assert_eq!(tiny.parse::<f64>().unwrap(), 5e-324);
     }

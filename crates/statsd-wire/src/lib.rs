@@ -51,6 +51,7 @@
 #[cfg(feature = "alloc")]
 extern crate alloc;
 
+mod bytes;
 mod config;
 mod encode;
 mod error;

@@ -5,9 +5,12 @@
 //! then UTF-8); the structure (value present, type present); the type; the value
 //! (its grammar and range depend on the type); then the fields after the type,
 //! left to right.
-
-use nom::Parser;
-use nom::bytes::complete::take_till;
+//!
+//! The hot path reads each byte about once: the name's end is found with
+//! `memchr2`, UTF-8 is validated once per datagram (names are cut from that
+//! text), and a control character is looked for only where no grammar excludes
+//! it anyway (the name and a set member). On the error path the whole line is
+//! rescanned for a control character, which keeps the precedence above.
 
 use super::number::{self, Grammar, Range};
 use crate::config::{Config, Dialect};
@@ -17,76 +20,99 @@ use crate::metric::{Metric, MetricType, Number, Value};
 /// A fault at `start..end`, relative to the line.
 type Fault = (ErrorKind, usize, usize);
 
-fn is_control(b: u8) -> bool {
-    b < 0x20 || b == 0x7f
+use crate::bytes::has_control;
+
+/// `(token, rest)`: `input` split at its first `|` (the `|` stays in the rest).
+/// Values, types and fields are a few bytes long: a plain loop costs less here
+/// than `memchr`'s set-up (measured with callgrind).
+#[inline]
+fn split_at_pipe(input: &[u8]) -> (&[u8], &[u8]) {
+    let end = input.iter().position(|&b| b == b'|').unwrap_or(input.len());
+    input.split_at(end)
 }
 
-/// Splits `input` at the first byte for which `stop` holds (the byte stays in
-/// the rest).
-fn split_till(input: &[u8], stop: impl Fn(u8) -> bool) -> (&[u8], &[u8]) {
-    let parsed: nom::IResult<&[u8], &[u8], ()> = take_till(stop).parse(input);
-    match parsed {
-        Ok((rest, token)) => (token, rest),
-        // `take_till` on complete input cannot fail.
-        Err(_) => (input, &[]),
+/// The text of `bytes[start..end]`: cut from `text` (the line's bytes already
+/// known to be UTF-8, possibly only a prefix of them) when it covers the range,
+/// else validated here, with the offset of the first invalid byte.
+#[inline]
+fn str_at<'a>(bytes: &'a [u8], text: &'a str, start: usize, end: usize) -> Result<&'a str, Fault> {
+    if let Some(s) = text.get(start..end) {
+        return Ok(s);
     }
-}
-
-fn utf8(bytes: &[u8]) -> Result<&str, Fault> {
-    core::str::from_utf8(bytes).map_err(|e| {
+    let token = &bytes[start..end];
+    core::str::from_utf8(token).map_err(|e| {
         let at = e.valid_up_to();
-        let len = e.error_len().unwrap_or(bytes.len() - at);
-        (ErrorKind::InvalidUtf8, at, at + len)
+        let len = e.error_len().unwrap_or(token.len() - at);
+        (ErrorKind::InvalidUtf8, start + at, start + at + len)
     })
 }
 
-/// Parses one line (without its `\n`); spans are shifted by `base` and the error
-/// carries `line`.
+/// Parses one line (without its `\n`): `text` is the longest prefix of `line`
+/// known to be UTF-8 (may be empty: then tokens are validated one by one).
+/// Spans are shifted by `base` and the error carries `index`.
 pub(crate) fn parse_line_at<'a>(
     line: &'a [u8],
+    text: &'a str,
     base: usize,
     index: usize,
     config: &Config,
 ) -> Result<Metric<'a>, ParseError> {
-    parse(line, config).map_err(|(kind, start, end)| {
+    parse(line, text, config).map_err(|(kind, start, end)| {
         ParseError::new(kind, Span::new(start, end).shift(base), index)
     })
 }
 
-fn parse<'a>(line: &'a [u8], config: &Config) -> Result<Metric<'a>, Fault> {
+/// The line without the `\r` the dialect tolerates at its end.
+#[inline]
+fn body(line: &[u8], dialect: Dialect) -> &[u8] {
+    match line {
+        [body @ .., b'\r'] if dialect.strips_trailing_cr() => body,
+        _ => line,
+    }
+}
+
+fn parse<'a>(line: &'a [u8], text: &'a str, config: &Config) -> Result<Metric<'a>, Fault> {
     if line.len() > config.max_line_len() {
         return Err((ErrorKind::LineTooLong, 0, line.len()));
     }
-    let dialect = config.dialect();
-    let body = match line {
-        [body @ .., b'\r'] if dialect.strips_trailing_cr() => body,
-        _ => line,
-    };
+    let body = body(line, config.dialect());
+    parse_body(body, text, config.dialect()).map_err(|fault| {
+        // Precedence: a control character anywhere is reported first.
+        match crate::bytes::first_control(body) {
+            Some(at) => (ErrorKind::ControlCharacter, at, at + 1),
+            None => fault,
+        }
+    })
+}
+
+/// The fault reported when a control character was seen; [`parse`] replaces it
+/// with the first control character of the line.
+const CONTROL: Fault = (ErrorKind::ControlCharacter, 0, 0);
+
+fn parse_body<'a>(body: &'a [u8], text: &'a str, dialect: Dialect) -> Result<Metric<'a>, Fault> {
     if body.is_empty() {
         return Err((ErrorKind::EmptyLine, 0, 0));
     }
-    if let Some(at) = body.iter().position(|&b| is_control(b)) {
-        return Err((ErrorKind::ControlCharacter, at, at + 1));
-    }
 
-    let (name, rest) = split_till(body, |b| b == b':' || b == b'|');
-    if name.is_empty() {
+    let name_end = memchr::memchr2(b':', b'|', body).unwrap_or(body.len());
+    if name_end == 0 {
         return Err((ErrorKind::EmptyName, 0, 1));
     }
-    let name = utf8(name)?;
-    let name_end = name.len();
+    if has_control(&body[..name_end]) {
+        return Err(CONTROL);
+    }
+    let name = str_at(body, text, 0, name_end)?;
 
-    let after_colon = match rest.split_first() {
+    let value_start = match body.get(name_end) {
         None if dialect.has_bare_name_meter() => {
             return Ok(Metric::new(name, MetricType::Meter, 1u64));
         }
         None => return Err((ErrorKind::MissingValue, name_end, name_end)),
-        Some((b'|', _)) => return Err((ErrorKind::MissingValue, name_end, name_end + 1)),
-        Some((_colon, after)) => after,
+        Some(b'|') => return Err((ErrorKind::MissingValue, name_end, name_end + 1)),
+        Some(_colon) => name_end + 1,
     };
 
-    let value_start = name_end + 1;
-    let (value, rest) = split_till(after_colon, |b| b == b'|');
+    let (value, rest) = split_at_pipe(&body[value_start..]);
     let value_end = value_start + value.len();
     if value.is_empty() {
         return Err((ErrorKind::MissingValue, value_start, value_start));
@@ -96,7 +122,7 @@ fn parse<'a>(line: &'a [u8], config: &Config) -> Result<Metric<'a>, Fault> {
     };
 
     let type_start = value_end + 1;
-    let (code, mut rest) = split_till(after_pipe, |b| b == b'|');
+    let (code, mut rest) = split_at_pipe(after_pipe);
     let type_end = type_start + code.len();
     if code.is_empty() {
         return Err((ErrorKind::MissingType, type_start, type_start));
@@ -105,14 +131,28 @@ fn parse<'a>(line: &'a [u8], config: &Config) -> Result<Metric<'a>, Fault> {
         .metric_type(code)
         .ok_or((ErrorKind::UnknownType, type_start, type_end))?;
 
-    let (value, delta) = parse_value(value, kind, dialect)
-        .map_err(|(k, s, e)| (k, value_start + s, value_start + e))?;
+    let (value, delta) = if kind == MetricType::Set {
+        if has_control(value) {
+            return Err(CONTROL);
+        }
+        if value.contains(&b':') {
+            return Err((ErrorKind::InvalidValue, value_start, value_end));
+        }
+        (
+            Value::Set(str_at(body, text, value_start, value_end)?),
+            false,
+        )
+    } else {
+        let (n, delta) =
+            parse_number(value, kind, dialect).map_err(|k| (k, value_start, value_end))?;
+        (Value::Number(n), delta)
+    };
 
     let mut sample_rate = None;
     let mut pos = type_end;
     while let Some((_pipe, after_pipe)) = rest.split_first() {
         let start = pos + 1;
-        let (field, next) = split_till(after_pipe, |b| b == b'|');
+        let (field, next) = split_at_pipe(after_pipe);
         let end = start + field.len();
         match field {
             [b'@', text @ ..] => {
@@ -141,35 +181,38 @@ fn parse<'a>(line: &'a [u8], config: &Config) -> Result<Metric<'a>, Fault> {
     })
 }
 
-/// The value of a metric of type `kind`, and whether it is a gauge delta.
-fn parse_value(
+/// The numeric value of a metric of type `kind`, and whether it is a gauge delta.
+fn parse_number(
     text: &[u8],
     kind: MetricType,
     dialect: Dialect,
-) -> Result<(Value<'_>, bool), Fault> {
-    let whole = |k| (k, 0, text.len());
-    if kind == MetricType::Set {
-        if text.contains(&b':') {
-            return Err(whole(ErrorKind::InvalidValue));
+) -> Result<(Number, bool), ErrorKind> {
+    let delta_allowed = kind == MetricType::Gauge && dialect.has_gauge_deltas();
+    let range_of = |signed: bool| {
+        if kind.is_signed() || (delta_allowed && signed) {
+            Range::Signed
+        } else {
+            Range::Unsigned
         }
-        return Ok((Value::Set(utf8(text)?), false));
+    };
+    if let Some(fast) = number::fast_number(text, dialect) {
+        let signed = fast.sign.is_some();
+        return number::fast_to_number(&fast, range_of(signed))
+            .map(|n| (n, delta_allowed && signed));
     }
     let grammar = match dialect {
         Dialect::Spec => Grammar::Json,
         Dialect::Etsy => Grammar::EtsyValue,
     };
-    let literal = number::scan(text, grammar).ok_or(whole(ErrorKind::InvalidValue))?;
-    let delta = kind == MetricType::Gauge && dialect.has_gauge_deltas() && literal.signed;
-    let range = if kind.is_signed() || delta {
-        Range::Signed
-    } else {
-        Range::Unsigned
-    };
-    let n: Number = number::to_number(&literal, range).map_err(whole)?;
-    Ok((Value::Number(n), delta))
+    let literal = number::scan(text, grammar).ok_or(ErrorKind::InvalidValue)?;
+    let n = number::to_number(&literal, range_of(literal.signed))?;
+    Ok((n, delta_allowed && literal.signed))
 }
 
 fn parse_sample_rate(text: &[u8], dialect: Dialect) -> Result<f64, ErrorKind> {
+    if let Some(rate) = number::fast_sample_rate(text) {
+        return Ok(rate);
+    }
     let grammar = match dialect {
         Dialect::Spec => Grammar::Json,
         Dialect::Etsy => Grammar::EtsyRate,

@@ -24,7 +24,15 @@ use crate::metric::Metric;
 /// assert!(delta.delta);
 /// ```
 pub fn parse_line<'a>(line: &'a [u8], config: &Config) -> Result<Metric<'a>, ParseError> {
-    line::parse_line_at(line, 0, 0, config)
+    line::parse_line_at(line, utf8_prefix(line), 0, 0, config)
+}
+
+/// The longest prefix of `bytes` that is UTF-8, as text.
+fn utf8_prefix(bytes: &[u8]) -> &str {
+    match core::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => core::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+    }
 }
 
 /// Parses a datagram: lines separated by `\n`, where a final `\n` makes no empty
@@ -42,8 +50,10 @@ pub fn parse_line<'a>(line: &'a [u8], config: &Config) -> Result<Metric<'a>, Par
 /// assert_eq!(results[2].unwrap().to_string(), "b:2.5|ms");
 /// ```
 pub fn parse_datagram<'a>(datagram: &'a [u8], config: &Config) -> Lines<'a> {
+    // UTF-8 is validated once for the whole datagram; names are cut from it.
     Lines {
         input: datagram,
+        text: utf8_prefix(datagram),
         pos: 0,
         index: 0,
         config: *config,
@@ -65,6 +75,8 @@ pub struct RawLine<'a> {
 #[derive(Clone, Debug)]
 pub struct Lines<'a> {
     input: &'a [u8],
+    /// The longest prefix of `input` that is UTF-8.
+    text: &'a str,
     pos: usize,
     index: usize,
     config: Config,
@@ -98,7 +110,9 @@ impl<'a> Lines<'a> {
     }
 
     fn parse(&self, line: &RawLine<'a>) -> Result<Metric<'a>, ParseError> {
-        line::parse_line_at(line.bytes, line.span.start, line.index, &self.config)
+        let end = line.span.end.min(self.text.len());
+        let text = self.text.get(line.span.start..end).unwrap_or_default();
+        line::parse_line_at(line.bytes, text, line.span.start, line.index, &self.config)
     }
 }
 

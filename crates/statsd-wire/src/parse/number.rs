@@ -16,6 +16,7 @@ use nom::combinator::{opt, recognize};
 use nom::sequence::preceded;
 use nom::{IResult, Parser};
 
+use crate::config::Dialect;
 use crate::error::ErrorKind;
 use crate::metric::Number;
 
@@ -212,6 +213,7 @@ fn parse_u64(digits: &[u8]) -> Option<u64> {
 }
 
 /// Whether a finite `f64` lies in `range` (for [`Range::Unsigned`], `-0.0` is in).
+#[inline]
 pub(crate) fn float_in_range(v: f64, range: Range) -> bool {
     match range {
         Range::Signed => v > -TWO_POW_63 && v < TWO_POW_63,
@@ -220,6 +222,7 @@ pub(crate) fn float_in_range(v: f64, range: Range) -> bool {
 }
 
 /// Whether a number lies in `range`.
+#[inline]
 pub(crate) fn number_in_range(n: Number, range: Range) -> bool {
     match (n, range) {
         (Number::PosInt(v), Range::Signed) => v <= i64::MAX as u64,
@@ -232,28 +235,29 @@ pub(crate) fn number_in_range(n: Number, range: Range) -> bool {
     }
 }
 
-/// Converts a scanned literal to a [`Number`] in `range`.
-pub(crate) fn to_number(t: &NumberText<'_>, range: Range) -> Result<Number, ErrorKind> {
-    if t.is_integer() {
-        let magnitude = parse_u64(t.int).ok_or(ErrorKind::ValueOutOfRange)?;
-        let n = match (t.negative, magnitude) {
-            (true, 0) | (false, _) => Number::PosInt(magnitude),
-            (true, m) => {
-                // -(2^63) itself is outside both ranges, so i64 never overflows here.
-                let m = i64::try_from(m).map_err(|_| ErrorKind::ValueOutOfRange)?;
-                Number::NegInt(-m)
-            }
-        };
-        return if number_in_range(n, range) {
-            Ok(n)
-        } else {
-            Err(ErrorKind::ValueOutOfRange)
-        };
+/// The integer `-magnitude` (when `negative`) or `magnitude`, in `range`.
+#[inline]
+fn integer_to_number(negative: bool, magnitude: u64, range: Range) -> Result<Number, ErrorKind> {
+    let n = match (negative, magnitude) {
+        (true, 0) | (false, _) => Number::PosInt(magnitude),
+        (true, m) => {
+            // -(2^63) itself is outside both ranges, so i64 never overflows here.
+            let m = i64::try_from(m).map_err(|_| ErrorKind::ValueOutOfRange)?;
+            Number::NegInt(-m)
+        }
+    };
+    if number_in_range(n, range) {
+        Ok(n)
+    } else {
+        Err(ErrorKind::ValueOutOfRange)
     }
-    let v = parse_f64(t.text).ok_or(ErrorKind::InvalidValue)?;
-    // A tiny negative literal such as -1e-400 rounds to -0.0; the exact value is
-    // still negative, so it is out of [0, 2^64).
-    let negative_nonzero = t.negative && !t.is_zero();
+}
+
+/// The finite float `v` in `range`; `negative_nonzero` says that the exact
+/// literal was below zero (a tiny negative literal such as -1e-400 rounds to
+/// -0.0, but it is still out of [0, 2^64)).
+#[inline]
+fn float_to_number(v: f64, negative_nonzero: bool, range: Range) -> Result<Number, ErrorKind> {
     let ok = v.is_finite()
         && float_in_range(v, range)
         && !(range == Range::Unsigned && negative_nonzero);
@@ -261,6 +265,119 @@ pub(crate) fn to_number(t: &NumberText<'_>, range: Range) -> Result<Number, Erro
         Ok(Number::Float(v))
     } else {
         Err(ErrorKind::ValueOutOfRange)
+    }
+}
+
+/// Converts a scanned literal to a [`Number`] in `range`.
+pub(crate) fn to_number(t: &NumberText<'_>, range: Range) -> Result<Number, ErrorKind> {
+    if t.is_integer() {
+        let magnitude = parse_u64(t.int).ok_or(ErrorKind::ValueOutOfRange)?;
+        return integer_to_number(t.negative, magnitude, range);
+    }
+    let v = parse_f64(t.text).ok_or(ErrorKind::InvalidValue)?;
+    float_to_number(v, t.negative && !t.is_zero(), range)
+}
+
+/// Powers of ten that are exact in an `f64`.
+const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// A literal of the most common shapes, read without the nom grammar.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct FastNumber {
+    /// The explicit sign, `b'+'` or `b'-'`.
+    pub(crate) sign: Option<u8>,
+    value: FastValue,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum FastValue {
+    /// An integer of at most 19 digits (so no `u64` overflow).
+    Int(u64),
+    /// `digits.digits` with at most 15 digits in all, signed, and whether a
+    /// digit is nonzero.
+    Float(f64, bool),
+}
+
+/// Reads `[sign]digits` (at most 19 digits) or `[sign]digits.digits` (at most
+/// 15 digits, no exponent) when the literal has that shape and the dialect's
+/// grammar allows it; `None` sends every other literal (valid or not) to the
+/// full nom grammar. The float is `m / 10^k` with `m < 2^53` and `k <= 15`: both
+/// exact, so the one division is correctly rounded (Clinger's fast path, the
+/// same value `core`'s parser gives).
+#[inline]
+pub(crate) fn fast_number(text: &[u8], dialect: Dialect) -> Option<FastNumber> {
+    let (sign, digits) = match text.split_first()? {
+        (b'-', rest) => (Some(b'-'), rest),
+        (b'+', rest) if dialect == Dialect::Etsy => (Some(b'+'), rest),
+        _ => (None, text),
+    };
+    let int_len = digits
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(digits.len());
+    if int_len == 0
+        || int_len > 19
+        || (dialect == Dialect::Spec && int_len > 1 && digits[0] == b'0')
+    {
+        return None;
+    }
+    let (int, rest) = digits.split_at(int_len);
+    let Some((&dot, frac)) = rest.split_first() else {
+        return Some(FastNumber {
+            sign,
+            value: FastValue::Int(accumulate(0, int)),
+        });
+    };
+    if dot != b'.'
+        || frac.is_empty()
+        || int_len + frac.len() > 15
+        || !frac.iter().all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let m = accumulate(accumulate(0, int), frac);
+    let v = m as f64 / POW10[frac.len()];
+    let v = if sign == Some(b'-') { -v } else { v };
+    Some(FastNumber {
+        sign,
+        value: FastValue::Float(v, m != 0),
+    })
+}
+
+/// Accumulates decimal digits (the caller bounds their number: no overflow).
+#[inline]
+fn accumulate(acc: u64, digits: &[u8]) -> u64 {
+    digits
+        .iter()
+        .fold(acc, |acc, d| acc * 10 + u64::from(d - b'0'))
+}
+
+/// Converts a [`fast_number`] to a [`Number`] in `range`.
+#[inline]
+pub(crate) fn fast_to_number(f: &FastNumber, range: Range) -> Result<Number, ErrorKind> {
+    let negative = f.sign == Some(b'-');
+    match f.value {
+        FastValue::Int(m) => integer_to_number(negative, m, range),
+        FastValue::Float(v, nonzero) => float_to_number(v, negative && nonzero, range),
+    }
+}
+
+/// Reads the most common rates, `1` and `0.<1 to 15 digits>` (not all zero),
+/// valid in every dialect's rate grammar and inside `(0, 1]` by their shape;
+/// `None` sends every other rate to the full grammar.
+#[inline]
+pub(crate) fn fast_sample_rate(text: &[u8]) -> Option<f64> {
+    match text {
+        b"1" => Some(1.0),
+        [b'0', b'.', frac @ ..]
+            if !frac.is_empty() && frac.len() <= 15 && frac.iter().all(u8::is_ascii_digit) =>
+        {
+            let m = accumulate(0, frac);
+            (m != 0).then(|| m as f64 / POW10[frac.len()])
+        }
+        _ => None,
     }
 }
 
