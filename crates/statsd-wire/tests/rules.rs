@@ -471,3 +471,21 @@ fn non_canonical_numbers_are_refused_by_the_encoder() {
     let ok = Metric::new("a", MetricType::Counter, Number::NegInt(-1));
     assert!(ok.validate(&spec()).is_ok());
 }
+
+#[test]
+fn lines_after_invalid_utf8_are_still_read_as_text() {
+    // UTF-8 is validated per datagram and again after each invalid byte.
+    let input = b"caf\xc3\xa9:1|c\nbad\xff:1|c\nna\xc3\xafve:2|c\nx\xc3:1|c\n\xe2\x82\xac:3|c\n";
+    let results: Vec<_> = parse_datagram(input, &spec()).collect();
+    assert_eq!(results[0].unwrap().name, "caf\u{e9}");
+    let e = results[1].unwrap_err();
+    assert_eq!(
+        (e.kind(), e.offset(), e.line()),
+        (ErrorKind::InvalidUtf8, 13, 1)
+    );
+    assert_eq!(results[2].unwrap().name, "na\u{ef}ve");
+    let e = results[3].unwrap_err();
+    assert_eq!((e.kind(), e.offset()), (ErrorKind::InvalidUtf8, 31));
+    assert_eq!(results[4].unwrap().name, "\u{20ac}");
+    assert_eq!(results.len(), 5);
+}

@@ -54,6 +54,7 @@ pub fn parse_datagram<'a>(datagram: &'a [u8], config: &Config) -> Lines<'a> {
     Lines {
         input: datagram,
         text: utf8_prefix(datagram),
+        text_start: 0,
         pos: 0,
         index: 0,
         config: *config,
@@ -75,8 +76,10 @@ pub struct RawLine<'a> {
 #[derive(Clone, Debug)]
 pub struct Lines<'a> {
     input: &'a [u8],
-    /// The longest prefix of `input` that is UTF-8.
+    /// The longest stretch of `input` from `text_start` that is UTF-8.
     text: &'a str,
+    /// Where `text` starts in `input`.
+    text_start: usize,
     pos: usize,
     index: usize,
     config: Config,
@@ -109,10 +112,21 @@ impl<'a> Lines<'a> {
         None
     }
 
-    fn parse(&self, line: &RawLine<'a>) -> Result<Metric<'a>, ParseError> {
-        let end = line.span.end.min(self.text.len());
-        let text = self.text.get(line.span.start..end).unwrap_or_default();
-        line::parse_line_at(line.bytes, text, line.span.start, line.index, &self.config)
+    fn parse(&mut self, line: &RawLine<'a>) -> Result<Metric<'a>, ParseError> {
+        let (start, end) = (line.span.start, line.span.end);
+        if start > self.text_start + self.text.len() {
+            // An invalid byte ended the validated text before this line: validate
+            // again from here, up to the next invalid byte (each byte is validated
+            // at most twice over the whole datagram).
+            self.text = utf8_prefix(&self.input[start..]);
+            self.text_start = start;
+        }
+        let text_end = self.text_start + self.text.len();
+        let text = self
+            .text
+            .get(start - self.text_start..end.min(text_end) - self.text_start)
+            .unwrap_or_default();
+        line::parse_line_at(line.bytes, text, start, line.index, &self.config)
     }
 }
 
