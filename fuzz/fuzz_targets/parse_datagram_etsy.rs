@@ -1,0 +1,5 @@
+//! Any bytes as a datagram in the `etsy` dialect: see
+//! `statsd_wire::fuzzing::parse_datagram`.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| statsd_wire::fuzzing::parse_datagram_etsy(data));

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Writes the committed fuzz seeds, fuzz/seeds/<target>/, from spec-vectors.
+
+Standard library only. Every seed file is named by the SHA-1 of its content, so
+re-running is idempotent and duplicates collapse. A target's directory is
+rewritten as a whole: seeds that no vector produces any more are removed.
+
+  bytes targets (parse_datagram_spec, parse_datagram_etsy, differential):
+      every decode vector's input (`input`, or `input_hex` decoded), every
+      encoder vector's expected output, and every distinct line of those inputs;
+  adapter_protocol:
+      every encoder vector's request ({"metrics": [...]}), an encode request
+      built from each accepted decode vector's expected metrics, a few batch
+      request lines, and the decode inputs (the target also decodes its bytes);
+  roundtrip_arbitrary:
+      a handful of fixed pseudo-random byte strings (its input is decoded with
+      `arbitrary`, so any bytes are a valid seed).
+
+Usage: python3 fuzz/tools/make-seeds.py [--check] [--vectors DIR] [--out DIR]
+  --check   write nothing; exit 1 if fuzz/seeds/ differs from what would be written.
+
+A later `statsd-conformance export --corpus DIR` is meant to replace this script;
+it is kept as the stdlib-only fallback.
+"""
+
+import argparse
+import glob
+import hashlib
+import json
+import os
+import random
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+
+BYTES_TARGETS = ["parse_datagram_spec", "parse_datagram_etsy", "differential"]
+ADAPTER_TARGET = "adapter_protocol"
+ARBITRARY_TARGET = "roundtrip_arbitrary"
+
+
+def case_input(case):
+    if "input" in case:
+        return case["input"].encode("utf-8")
+    if "input_hex" in case:
+        return bytes.fromhex(case["input_hex"])
+    return None
+
+
+def load_cases(pattern):
+    cases = []
+    for path in sorted(glob.glob(pattern)):
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        cases.extend(doc.get("cases", []))
+    return cases
+
+
+def compact(obj):
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def seeds_for(vectors_dir):
+    decode_cases = load_cases(os.path.join(vectors_dir, "vectors", "*.json"))
+    encoder_cases = load_cases(os.path.join(vectors_dir, "encoder", "*.json"))
+
+    inputs = set()
+    datagrams = set()
+    for case in decode_cases:
+        data = case_input(case)
+        if data is None:
+            continue
+        inputs.add(data)
+        datagrams.add(data)
+        for line in data.split(b"\n"):
+            if line:
+                datagrams.add(line)
+    for case in encoder_cases:
+        for expect in case.get("expect", {}).values():
+            if isinstance(expect.get("output"), str):
+                datagrams.add(expect["output"].encode("utf-8"))
+
+    requests = set()
+    for case in encoder_cases:
+        if "metrics" in case:
+            requests.add(compact({"metrics": case["metrics"]}))
+    for case in decode_cases:
+        for expect in case.get("expect", {}).values():
+            metrics = [l["metric"] for l in expect.get("lines", []) if l.get("ok") and "metric" in l]
+            if metrics:
+                requests.add(compact({"metrics": metrics}))
+    # A few batch request lines (the target feeds UTF-8 input to batch too).
+    for i, case in enumerate(c for c in decode_cases if "input" in c):
+        if i >= 8:
+            break
+        requests.add(compact({"id": case["id"], "op": "decode", "input": case["input"]}))
+    for i, case in enumerate(c for c in encoder_cases if "metrics" in c):
+        if i >= 8:
+            break
+        requests.add(compact({"id": case["id"], "op": "encode", "metrics": case["metrics"]}))
+    requests |= inputs
+
+    rng = random.Random(20261121)
+    arbitrary = {bytes(rng.randrange(256) for _ in range(n)) for n in (4, 8, 16, 24, 32, 48, 64, 96, 128, 256)}
+
+    seeds = {t: datagrams for t in BYTES_TARGETS}
+    seeds[ADAPTER_TARGET] = requests
+    seeds[ARBITRARY_TARGET] = arbitrary
+    return seeds
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true")
+    parser.add_argument("--vectors", default=os.path.join(ROOT, "spec-vectors"))
+    parser.add_argument("--out", default=os.path.join(ROOT, "fuzz", "seeds"))
+    args = parser.parse_args()
+
+    if not glob.glob(os.path.join(args.vectors, "vectors", "*.json")):
+        sys.exit(f"no vectors in {args.vectors}/vectors/")
+
+    differs = False
+    for target, contents in sorted(seeds_for(args.vectors).items()):
+        wanted = {hashlib.sha1(c).hexdigest(): c for c in contents}
+        directory = os.path.join(args.out, target)
+        present = set(os.listdir(directory)) if os.path.isdir(directory) else set()
+        stale = present - set(wanted)
+        missing = set(wanted) - present
+        if args.check:
+            if stale or missing:
+                differs = True
+                print(f"{target}: {len(missing)} missing, {len(stale)} stale")
+            continue
+        os.makedirs(directory, exist_ok=True)
+        for name in stale:
+            os.remove(os.path.join(directory, name))
+        for name in missing:
+            with open(os.path.join(directory, name), "wb") as f:
+                f.write(wanted[name])
+        print(f"{target}: {len(wanted)} seeds (+{len(missing)} -{len(stale)})")
+    if differs:
+        sys.exit("fuzz/seeds/ is out of date: run python3 fuzz/tools/make-seeds.py")
+
+
+if __name__ == "__main__":
+    main()
