@@ -10,8 +10,11 @@
 //! | `parse_datagram_etsy` | [`parse_datagram_etsy`] |
 //! | `roundtrip_arbitrary` | [`roundtrip_arbitrary`] (input [`FuzzMetric`]) |
 //! | `differential` | [`differential`] (against [`reference`](mod@reference)) |
+//!
+//! [`replay`](mod@replay) runs committed inputs through them in `cargo test`.
 
 pub mod reference;
+pub mod replay;
 
 use std::fmt::Write as _;
 
