@@ -28,6 +28,12 @@ fn write(path: &Path, bytes: &[u8], written: &mut Written) -> io::Result<()> {
     Ok(())
 }
 
+/// Writes `value` as pretty JSON with a final newline.
+fn write_json(path: &Path, value: &serde_json::Value, written: &mut Written) -> io::Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
+    write(path, format!("{text}\n").as_bytes(), written)
+}
+
 /// A path component from a slug: `/`, `\` and control characters replaced.
 fn safe(part: &str) -> String {
     let s: String = part
@@ -89,15 +95,7 @@ pub fn flat(suite: &Suite, dir: &Path) -> io::Result<Written> {
                 "canonical": outcome.canonical,
             });
             write(&base.join(format!("{slug}.statsd")), &case.bytes(), &mut w)?;
-            write(
-                &base.join(format!("{slug}.json")),
-                format!(
-                    "{}\n",
-                    serde_json::to_string_pretty(&expectation).unwrap_or_default()
-                )
-                .as_bytes(),
-                &mut w,
-            )?;
+            write_json(&base.join(format!("{slug}.json")), &expectation, &mut w)?;
         }
         for case in suite.encoder_cases() {
             let Some(outcome) = case.outcome(&dialect) else {
@@ -126,15 +124,7 @@ pub fn flat(suite: &Suite, dir: &Path) -> io::Result<Written> {
                     &mut w,
                 )?;
             }
-            write(
-                &base.join(format!("{slug}.json")),
-                format!(
-                    "{}\n",
-                    serde_json::to_string_pretty(&expectation).unwrap_or_default()
-                )
-                .as_bytes(),
-                &mut w,
-            )?;
+            write_json(&base.join(format!("{slug}.json")), &expectation, &mut w)?;
         }
     }
     Ok(w)

@@ -175,6 +175,21 @@ fn pct(n: usize, d: usize) -> String {
     }
 }
 
+/// The columns of the summary table (Markdown and HTML).
+const SUMMARY_HEADERS: [&str; 11] = [
+    "implementation",
+    "version",
+    "dialect",
+    "decode pass",
+    "encode pass",
+    "failures",
+    "impl-defined accept / reject",
+    "crash",
+    "timeout",
+    "unimplemented",
+    "skipped/xfail",
+];
+
 /// Per-column totals for the summary table.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ColumnSummary {
@@ -356,6 +371,36 @@ impl Matrix {
             .unwrap_or_default()
     }
 
+    /// The cells of column `ci`'s row of the summary table (the columns of
+    /// [`SUMMARY_HEADERS`]), unescaped.
+    fn summary_cells(&self, ci: usize) -> [String; 11] {
+        let col = &self.columns[ci];
+        let s = self.column_summary(ci);
+        [
+            col.name.clone(),
+            col.version.clone(),
+            col.dialect.clone(),
+            format!(
+                "{}/{} ({})",
+                s.decode.0,
+                s.decode.1,
+                pct(s.decode.0, s.decode.1)
+            ),
+            format!(
+                "{}/{} ({})",
+                s.encode.0,
+                s.encode.1,
+                pct(s.encode.0, s.encode.1)
+            ),
+            s.failures.to_string(),
+            format!("{} / {}", s.impl_defined.0, s.impl_defined.1),
+            s.crash.to_string(),
+            s.timeout.to_string(),
+            s.unimplemented.to_string(),
+            s.skipped.to_string(),
+        ]
+    }
+
     /// The Markdown page. `command` is the command that regenerates it;
     /// `generated` the date.
     pub fn to_markdown(&self, command: &str, generated: &str) -> String {
@@ -371,32 +416,11 @@ impl Matrix {
                 .map_or_else(|| "statsd-conformance".to_string(), |r| r.tool.clone())
         );
         let _ = writeln!(md, "## Summary\n");
-        md.push_str(
-            "| implementation | version | dialect | decode pass | encode pass | failures | impl-defined accept / reject | crash | timeout | unimplemented | skipped/xfail |\n\
-             |---|---|---|---|---|---|---|---|---|---|---|\n",
-        );
-        for (ci, col) in self.columns.iter().enumerate() {
-            let s = self.column_summary(ci);
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {}/{} ({}) | {}/{} ({}) | {} | {} / {} | {} | {} | {} | {} |",
-                md_cell(&col.name),
-                md_cell(&col.version),
-                col.dialect,
-                s.decode.0,
-                s.decode.1,
-                pct(s.decode.0, s.decode.1),
-                s.encode.0,
-                s.encode.1,
-                pct(s.encode.0, s.encode.1),
-                s.failures,
-                s.impl_defined.0,
-                s.impl_defined.1,
-                s.crash,
-                s.timeout,
-                s.unimplemented,
-                s.skipped
-            );
+        let _ = writeln!(md, "| {} |", SUMMARY_HEADERS.join(" | "));
+        let _ = writeln!(md, "|{}", "---|".repeat(SUMMARY_HEADERS.len()));
+        for ci in 0..self.columns.len() {
+            let cells = self.summary_cells(ci).map(|c| md_cell(&c));
+            let _ = writeln!(md, "| {} |", cells.join(" | "));
         }
         md.push('\n');
         md.push_str(
@@ -612,29 +636,17 @@ impl Matrix {
             e(&self.suite_version())
         );
 
-        h.push_str("<h2>Summary</h2>\n<table>\n<tr><th>implementation</th><th>version</th><th>dialect</th><th>decode pass</th><th>encode pass</th><th>failures</th><th>impl-defined accept / reject</th><th>crash</th><th>timeout</th><th>unimplemented</th><th>skipped/xfail</th></tr>\n");
-        for (ci, col) in self.columns.iter().enumerate() {
-            let s = self.column_summary(ci);
-            let _ = writeln!(
-                h,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}/{} ({})</td><td>{}/{} ({})</td><td>{}</td><td>{} / {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                e(&col.name),
-                e(&col.version),
-                e(&col.dialect),
-                s.decode.0,
-                s.decode.1,
-                pct(s.decode.0, s.decode.1),
-                s.encode.0,
-                s.encode.1,
-                pct(s.encode.0, s.encode.1),
-                s.failures,
-                s.impl_defined.0,
-                s.impl_defined.1,
-                s.crash,
-                s.timeout,
-                s.unimplemented,
-                s.skipped
-            );
+        h.push_str("<h2>Summary</h2>\n<table>\n<tr>");
+        for title in SUMMARY_HEADERS {
+            let _ = write!(h, "<th>{}</th>", e(title));
+        }
+        h.push_str("</tr>\n");
+        for ci in 0..self.columns.len() {
+            h.push_str("<tr>");
+            for cell in self.summary_cells(ci) {
+                let _ = write!(h, "<td>{}</td>", e(&cell));
+            }
+            h.push_str("</tr>\n");
         }
         h.push_str("</table>\n<ul>\n");
         for r in &self.reports {

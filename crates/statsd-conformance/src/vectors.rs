@@ -103,9 +103,10 @@ impl Case {
     }
 }
 
-/// A file of `spec-vectors/vectors/`.
+/// A file of the suite: one group of cases (`C` is [`Case`] in
+/// `spec-vectors/vectors/`, [`EncoderCase`] in `spec-vectors/encoder/`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct VectorFile {
+pub struct GroupFile<C> {
     /// The JSON Schema of the file.
     #[serde(rename = "$schema", default)]
     pub schema: String,
@@ -121,8 +122,11 @@ pub struct VectorFile {
     #[serde(default)]
     pub header: Vec<String>,
     /// The cases.
-    pub cases: Vec<Case>,
+    pub cases: Vec<C>,
 }
+
+/// A file of `spec-vectors/vectors/`.
+pub type VectorFile = GroupFile<Case>;
 
 /// What an encoder case expects in one dialect.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,25 +166,7 @@ impl EncoderCase {
 }
 
 /// A file of `spec-vectors/encoder/`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct EncoderFile {
-    /// The JSON Schema of the file.
-    #[serde(rename = "$schema", default)]
-    pub schema: String,
-    /// Always [`SUITE_NAME`].
-    #[serde(default)]
-    pub suite: String,
-    /// The suite version the file belongs to.
-    #[serde(default)]
-    pub suite_version: String,
-    /// The group.
-    pub group: String,
-    /// Prose.
-    #[serde(default)]
-    pub header: Vec<String>,
-    /// The cases.
-    pub cases: Vec<EncoderCase>,
-}
+pub type EncoderFile = GroupFile<EncoderCase>;
 
 /// An entry of `errors.json`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
