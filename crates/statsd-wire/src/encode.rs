@@ -23,10 +23,13 @@ use crate::error::{EncodeError, EncodeErrorKind};
 use crate::metric::{Metric, MetricType, Number, Value};
 use crate::parse::number::{Range, number_in_range};
 
+mod short_decimal;
+
 /// Stack buffers for formatting a [`Number`].
 pub(crate) struct NumberBuf {
     int: itoa::Buffer,
     float: ryu::Buffer,
+    short: [u8; short_decimal::MAX_LEN],
 }
 
 impl NumberBuf {
@@ -34,6 +37,7 @@ impl NumberBuf {
         NumberBuf {
             int: itoa::Buffer::new(),
             float: ryu::Buffer::new(),
+            short: [0; short_decimal::MAX_LEN],
         }
     }
 
@@ -43,7 +47,10 @@ impl NumberBuf {
         match n {
             Number::PosInt(v) => self.int.format(v),
             Number::NegInt(v) => self.int.format(v),
-            Number::Float(v) => self.float.format(v),
+            Number::Float(v) => match short_decimal::format(v, &mut self.short) {
+                Some(text) => text,
+                None => self.float.format(v),
+            },
         }
     }
 }
@@ -54,6 +61,11 @@ impl NumberBuf {
 fn write_rate<W: fmt::Write>(w: &mut W, rate: f64) -> fmt::Result {
     if rate == 1.0 {
         return w.write_str("1");
+    }
+    // A rate below 1 with at most four places (`0.1`, `0.25`) is written
+    // `0.<digits>` by the fast path, exactly as below.
+    if let Some(text) = short_decimal::format(rate, &mut [0; short_decimal::MAX_LEN]) {
+        return w.write_str(text);
     }
     let mut buf = ryu::Buffer::new();
     let text = buf.format(rate);
