@@ -116,8 +116,9 @@ pub struct DialplanStep {
     pub context: String,
     /// The extension (pattern), as written (without a `/callerid` part).
     pub extension: String,
-    /// The priority number (after `n`, `s`, `+N` and labels are resolved).
-    pub priority: i64,
+    /// The priority number (after `n`, `s`, `+N` and labels are resolved): a
+    /// C `int`, as in Asterisk.
+    pub priority: i32,
     /// The label of `n(label)`, if any.
     pub label: Option<String>,
     /// The application name as Asterisk looks it up.
@@ -176,8 +177,11 @@ fn pbx_strsep(s: &[u8], start: usize) -> (usize, Option<usize>) {
     (s.len(), None)
 }
 
-/// `sscanf(pri, "%30d", &ipri)`: optional blanks and sign, then digits.
-fn scan_int(s: &str) -> Option<i64> {
+/// `sscanf(pri, "%30d", &ipri)` as glibc does it: optional blanks and sign,
+/// then the digits (at most 30), converted like `strtol` (saturating at the
+/// range of a 64-bit `long`) and stored into an `int`, which keeps the low 32
+/// bits (`99999999999` is 1215752191, `9223372036854775808` is -1).
+fn scan_int(s: &str) -> Option<i32> {
     let t = s.trim_start();
     let (neg, digits) = match t.as_bytes().first() {
         Some(b'-') => (true, &t[1..]),
@@ -192,12 +196,17 @@ fn scan_int(s: &str) -> Option<i64> {
     if end == 0 {
         return None;
     }
-    let v: i64 = digits[..end].parse().ok()?;
-    Some(if neg { -v } else { v })
+    let long = match digits[..end].parse::<i64>() {
+        Ok(v) if neg => -v,
+        Ok(v) => v,
+        Err(_) if neg => i64::MIN,
+        Err(_) => i64::MAX,
+    };
+    Some(long as i32)
 }
 
-/// `atoi`.
-fn atoi(s: &str) -> i64 {
+/// `atoi`: `(int) strtol(s, NULL, 10)`.
+fn atoi(s: &str) -> i32 {
     scan_int(s).unwrap_or(0)
 }
 
@@ -221,7 +230,8 @@ fn read_dialplan(text: &str) -> (Vec<DialplanStep>, Vec<Other>) {
     let mut others = Vec::new();
     let mut context: Option<String> = None;
     let mut last_extension = String::new();
-    let mut last_pri: i64 = -2;
+    // Asterisk's priorities are C `int`s; its `+ 1` and `+= atoi()` wrap.
+    let mut last_pri: i32 = -2;
 
     for item in configfile::read(text) {
         match item {
@@ -315,12 +325,12 @@ fn read_dialplan(text: &str) -> (Vec<DialplanStep>, Vec<Other>) {
                     plus = Some(pri[p + 1..].to_string());
                     pri.truncate(p);
                 }
-                let mut ipri: i64 = if pri == "hint" {
+                let mut ipri: i32 = if pri == "hint" {
                     -1
                 } else if pri == "next" || pri == "n" || pri == "same" || pri == "s" {
                     if last_pri > -2 {
                         if pri.starts_with('n') {
-                            last_pri + 1
+                            last_pri.wrapping_add(1)
                         } else {
                             last_pri
                         }
@@ -359,7 +369,7 @@ fn read_dialplan(text: &str) -> (Vec<DialplanStep>, Vec<Other>) {
                     continue;
                 }
                 if let Some(plus) = plus {
-                    ipri += atoi(&plus);
+                    ipri = ipri.wrapping_add(atoi(&plus));
                 }
                 last_pri = ipri;
                 if pri == "hint" {
@@ -777,6 +787,30 @@ fn check_accepted(
 mod tests {
     use super::*;
 
+    #[test]
+    fn priorities_are_c_ints_read_like_glibc_scanf() {
+        // strtol's value (saturated at the `long` range), low 32 bits kept.
+        assert_eq!(scan_int("99999999999"), Some(1_215_752_191));
+        assert_eq!(scan_int("9223372036854775807"), Some(-1));
+        assert_eq!(scan_int("99999999999999999999"), Some(-1));
+        assert_eq!(scan_int("-99999999999999999999"), Some(0));
+        assert_eq!(scan_int(" +42x"), Some(42));
+        assert_eq!(scan_int("x"), None);
+        assert_eq!(atoi("2147483648"), i32::MIN);
+    }
+
+    #[test]
+    fn next_priority_after_int_max_wraps_instead_of_panicking() {
+        // Found by the asterisk_dialplan fuzz target (an i64 `last + 1` overflowed).
+        let steps = parse_dialplan(
+            "[c]\nexten => 1,2147483647,NoOp()\n same => n,StatsD(g,x,1)\n same => 1+4294967295,NoOp()\n",
+        );
+        let got: Vec<(i32, &str)> = steps.iter().map(|s| (s.priority, s.app.as_str())).collect();
+        // `1+4294967295` is 1 + (int)4294967295 = 0: pbx_config checks for 0
+        // before adding the `+N`, so the line is still registered.
+        assert_eq!(got, [(i32::MAX, "NoOp"), (i32::MIN, "StatsD"), (0, "NoOp")]);
+    }
+
     fn lint(text: &str) -> LintReport {
         lint_dialplan(text, &StatsdConf::default())
     }
@@ -786,7 +820,7 @@ mod tests {
         let steps = parse_dialplan(
             "[ctx]\nexten => 100,1,NoOp()\n same => n(top),StatsD(c,x,1)\n same => n,Goto(top)\nexten => _X.,1,Answer\n same => 5,Hangup\n same => top+1,NoOp\nexten => 300,hint,PJSIP/300\n same => n,NoOp\n",
         );
-        let got: Vec<(String, i64, String)> = steps
+        let got: Vec<(String, i32, String)> = steps
             .iter()
             .map(|s| (s.extension.clone(), s.priority, s.app.clone()))
             .collect();

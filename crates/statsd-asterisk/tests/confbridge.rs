@@ -52,8 +52,8 @@ enum LeaveConference {
 struct Channel {
     context: String,
     extension: String,
-    priority: i64,
-    hangup_handlers: Vec<(String, String, i64)>,
+    priority: i32,
+    hangup_handlers: Vec<(String, String, i32)>,
 }
 
 /// The dialplan and everything sent so far.
@@ -84,7 +84,7 @@ impl Pbx {
         }
     }
 
-    fn step(&self, context: &str, extension: &str, priority: i64) -> Option<&DialplanStep> {
+    fn step(&self, context: &str, extension: &str, priority: i32) -> Option<&DialplanStep> {
         self.steps
             .iter()
             .find(|s| s.context == context && s.extension == extension && s.priority == priority)
@@ -190,7 +190,7 @@ fn gauge_history(datagrams: &[Vec<u8>]) -> Vec<f64> {
 #[test]
 fn the_dialplan_is_read_as_on_the_page() {
     let pbx = Pbx::new();
-    let summary: Vec<(&str, i64, &str, &str)> = pbx
+    let summary: Vec<(&str, i32, &str, &str)> = pbx
         .steps
         .iter()
         .map(|s| {

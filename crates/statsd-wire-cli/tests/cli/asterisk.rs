@@ -30,8 +30,8 @@ exten => 200,1,NoOp()
 struct Channel {
     context: String,
     extension: String,
-    priority: i64,
-    hangup_handlers: Vec<(String, String, i64)>,
+    priority: i32,
+    hangup_handlers: Vec<(String, String, i32)>,
 }
 
 /// Runs a channel's dialplan from where it is until it waits in ConfBridge()
