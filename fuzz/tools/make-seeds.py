@@ -14,7 +14,13 @@ rewritten as a whole: seeds that no vector produces any more are removed.
       request lines, and the decode inputs (the target also decodes its bytes);
   roundtrip_arbitrary:
       a handful of fixed pseudo-random byte strings (its input is decoded with
-      `arbitrary`, so any bytes are a valid seed).
+      `arbitrary`, so any bytes are a valid seed);
+  asterisk_dialplan:
+      the data of every `StatsD(...)` call in the statsd-asterisk tests and
+      fixtures (the golden rows of section c.8 among them), and the fixture
+      dialplans whole;
+  asterisk_conf:
+      the fixture statsd.conf files, and each of their lines under `[general]`.
 
 Usage: python3 fuzz/tools/make-seeds.py [--check] [--vectors DIR] [--out DIR]
   --check   write nothing; exit 1 if fuzz/seeds/ differs from what would be written.
@@ -29,6 +35,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -37,6 +44,7 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 BYTES_TARGETS = ["parse_datagram_spec", "parse_datagram_etsy", "differential"]
 ADAPTER_TARGET = "adapter_protocol"
 ARBITRARY_TARGET = "roundtrip_arbitrary"
+ASTERISK_DIR = os.path.join(ROOT, "crates", "statsd-asterisk")
 
 
 def case_input(case):
@@ -106,7 +114,37 @@ def seeds_for(vectors_dir):
     seeds = {t: datagrams for t in BYTES_TARGETS}
     seeds[ADAPTER_TARGET] = requests
     seeds[ARBITRARY_TARGET] = arbitrary
+    seeds.update(asterisk_seeds())
     return seeds
+
+
+# The data of a `StatsD(...)` call in Rust or dialplan text: up to the `)`
+# that closes the call on its line (quotes and escapes kept as written).
+STATSD_CALL = re.compile(r"StatsD\((.*?)\)(?=[\"\s;,]|$)", re.MULTILINE)
+
+
+def asterisk_seeds():
+    sources = sorted(glob.glob(os.path.join(ASTERISK_DIR, "tests", "*.rs")))
+    sources += sorted(glob.glob(os.path.join(ASTERISK_DIR, "src", "*.rs")))
+    fixtures = sorted(glob.glob(os.path.join(ASTERISK_DIR, "tests", "fixtures", "*.conf")))
+    dialplan = set()
+    for path in sources + fixtures:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        for m in STATSD_CALL.finditer(text):
+            dialplan.add(m.group(1).encode("utf-8"))
+    conf = set()
+    for path in fixtures:
+        with open(path, "rb") as f:
+            text = f.read()
+        if os.path.basename(path).startswith("statsd"):
+            conf.add(text)
+            for line in text.split(b"\n"):
+                if line.strip() and not line.startswith(b"["):
+                    conf.add(b"[general]\n" + line + b"\n")
+        else:
+            dialplan.add(text)
+    return {"asterisk_dialplan": dialplan, "asterisk_conf": conf}
 
 
 def main():

@@ -39,6 +39,9 @@ mod cfmt;
 pub mod cli;
 pub mod conf;
 mod configfile;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod lint;
 pub mod send;
 
