@@ -6,7 +6,7 @@
 #
 # For each peer whose `check` passes: `capabilities` is well-formed; a handful
 # of datagrams decode to well-formed LineResults that agree with what
-# /work/shared/research/peer-results.md recorded for that implementation
+# the project's research notes (peer-results.md) recorded for that implementation
 # (translated to this adapter's mapping, see README.md); an unknown dialect
 # and `encode` (for peers without an encoder) exit 89; `batch` answers in
 # order; for etsy-statsd, `a:1|c|@+0.5` (which kills the daemon) exits 70, and
