@@ -14,24 +14,6 @@ fn reference() -> Target {
     Target::Adapter(format!("'{}' adapter", common::statsd_wire_bin().display()))
 }
 
-fn failures(report: &Report) -> Vec<String> {
-    report
-        .cases
-        .iter()
-        .filter(|c| c.status.is_failure())
-        .map(|c| {
-            format!(
-                "[{}] {} ({}): {}: {}",
-                c.dialect,
-                c.id,
-                c.kind.name(),
-                c.status,
-                c.detail
-            )
-        })
-        .collect()
-}
-
 fn by_key(
     report: &Report,
 ) -> BTreeMap<(String, String, &'static str), &statsd_conformance::report::CaseResult> {
@@ -68,7 +50,7 @@ fn every_vector_passes_through_the_protocol_in_batch_mode() {
     let report = runner::run(&suite, &reference(), &opts).expect("run");
     assert_eq!(report.mode, "adapter+batch");
     assert_eq!(report.implementation.name, "statsd-wire");
-    let f = failures(&report);
+    let f = common::failures(&report);
     assert!(f.is_empty(), "{} failures:\n{}", f.len(), f.join("\n"));
     assert!(report.summary.conformant);
     assert_same_as_in_process(&suite, &report);
@@ -92,7 +74,7 @@ fn a_sample_passes_with_one_process_per_case() {
     };
     let report = runner::run(&suite, &reference(), &opts).expect("run");
     assert_eq!(report.mode, "adapter");
-    let f = failures(&report);
+    let f = common::failures(&report);
     assert!(f.is_empty(), "{} failures:\n{}", f.len(), f.join("\n"));
     assert_same_as_in_process(&suite, &report);
 }

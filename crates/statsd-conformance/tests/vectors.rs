@@ -21,21 +21,7 @@ fn embedded() -> Suite {
 
 fn assert_conformant(suite: &Suite) {
     let report = runner::run(suite, &Target::InProcess, &RunOptions::default()).expect("run");
-    let failures: Vec<String> = report
-        .cases
-        .iter()
-        .filter(|c| c.status.is_failure())
-        .map(|c| {
-            format!(
-                "[{}] {} ({}): {}: {}",
-                c.dialect,
-                c.id,
-                c.kind.name(),
-                c.status,
-                c.detail
-            )
-        })
-        .collect();
+    let failures = common::failures(&report);
     assert!(
         failures.is_empty(),
         "{} failures:\n{}",

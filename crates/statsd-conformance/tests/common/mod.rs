@@ -25,6 +25,25 @@ pub fn fixture_suite() -> Suite {
     Suite::from_dir(&fixture_dir()).expect("fixture suite")
 }
 
+/// Every failing case of `report`, one line each: `[dialect] id (kind): status: detail`.
+pub fn failures(report: &Report) -> Vec<String> {
+    report
+        .cases
+        .iter()
+        .filter(|c| c.status.is_failure())
+        .map(|c| {
+            format!(
+                "[{}] {} ({}): {}: {}",
+                c.dialect,
+                c.id,
+                c.kind.name(),
+                c.status,
+                c.detail
+            )
+        })
+        .collect()
+}
+
 /// The command line of the broken adapter in `mode`.
 pub fn broken(mode: &str) -> String {
     let script = crate_dir().join("tests/fixtures/adapters/broken.sh");
