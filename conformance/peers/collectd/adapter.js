@@ -31,7 +31,7 @@ const dgram = require('dgram');
 const { spawn } = require('child_process');
 const P = require('../common/protocol');
 
-const { DaemonCrash, HarnessError, fmt, splitLines } = P;
+const { HarnessError, fmt, splitLines } = P;
 
 const COLLECTD = process.env.COLLECTD_BIN ||
   ['/usr/sbin/collectd', '/usr/bin/collectd'].find((p) => fs.existsSync(p)) || 'collectd';
@@ -80,11 +80,10 @@ class Daemon {
     this.dir = null;
     this.sock = null;
     this.port = null;
-    this.exited = null;
     this.seq = 0;
     this.buf = '';          // partial stdout line
     this.events = [];       // parsed events since the last sentinel
-    this.waiter = null;
+    this.waiter = new P.EventWaiter('collectd'); // parsed log events, collectd's exit
     this.gauges = new Map(); // name -> last dispatched value
     this.touchedGauges = false;
   }
@@ -105,7 +104,7 @@ class Daemon {
   }
 
   async _startOnce() {
-    this.exited = null;
+    this.waiter.reset();
     this.seq = 0;
     this.events = [];
     this.gauges = new Map();
@@ -159,25 +158,14 @@ class Daemon {
     const child = spawn('/bin/sh', ['-c', watchdog, COLLECTD, confPath, this.dir], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child = child;
     child.stdin.on('error', () => { /* watchdog gone */ });
-    child.on('error', (e) => this._onExit(null, null, e));
+    child.on('error', (e) => this.waiter.exit(null, null, e.message));
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d) => this._onData(d));
     child.stderr.on('data', (d) => process.stderr.write(d));
-    child.on('exit', (code, signal) => this._onExit(code, signal));
-    await this._wait((ev) => ev.kind === 'listening', START_TIMEOUT_MS, 'start-up');
+    child.on('exit', (code, signal) => this.waiter.exit(code, signal));
+    await this.waiter.wait((ev) => ev.kind === 'listening', START_TIMEOUT_MS, 'start-up');
     this.sock = dgram.createSocket('udp4');
     this.sock.on('error', (e) => log('UDP socket error: ' + e.message));
-  }
-
-  _onExit(code, signal, err) {
-    if (this.exited) return;
-    this.exited = { code, signal };
-    if (this.waiter) {
-      const w = this.waiter;
-      this.waiter = null;
-      clearTimeout(w.timer);
-      w.reject(new DaemonCrash('collectd exited (code ' + code + ', signal ' + signal + ')' + (err ? ': ' + err.message : '')));
-    }
   }
 
   _onData(d) {
@@ -211,25 +199,7 @@ class Daemon {
       return;
     }
     this.events.push(ev);
-    if (this.waiter && this.waiter.pred(ev)) {
-      const w = this.waiter;
-      this.waiter = null;
-      clearTimeout(w.timer);
-      w.resolve(ev);
-    }
-  }
-
-  _wait(pred, ms, what) {
-    if (this.exited) {
-      return Promise.reject(new DaemonCrash('collectd exited (code ' + this.exited.code + ', signal ' + this.exited.signal + ')'));
-    }
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiter = null;
-        reject(new HarnessError('no answer from collectd within ' + ms + ' ms (' + what + ')'));
-      }, ms);
-      this.waiter = { pred, resolve, reject, timer };
-    });
+    this.waiter.offer(ev);
   }
 
   /**
@@ -240,7 +210,7 @@ class Daemon {
     this.seq += 1;
     const name = SENTINEL + this.seq;
     this.events = [];
-    const p = this._wait((ev) => ev.kind === 'value' && ev.inst === name + '-count', LINE_TIMEOUT_MS, 'sentinel ' + this.seq);
+    const p = this.waiter.wait((ev) => ev.kind === 'value' && ev.inst === name + '-count', LINE_TIMEOUT_MS, 'sentinel ' + this.seq);
     this.sock.send(buf, this.port, '127.0.0.1');
     this.sock.send(Buffer.from(name + ':1|ms'), this.port, '127.0.0.1');
     await p;

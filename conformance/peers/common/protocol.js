@@ -30,6 +30,65 @@ class DaemonCrash extends Error {}
 /** The harness could not get an answer (start-up failed, no flush in time). */
 class HarnessError extends Error {}
 
+/**
+ * The one pending wait of a daemon session. `wait(pred, ms, what)` resolves
+ * with the first event `offer`ed that matches `pred`, rejects with a
+ * HarnessError after `ms`, or with a DaemonCrash once `exit` is called (at
+ * once when the daemon has already exited). `name` ("collectd", "the
+ * daemon") starts the messages; `exited` is `{code, signal}` once it is gone.
+ */
+class EventWaiter {
+  constructor(name) {
+    this.name = name;
+    this.pending = null; // {pred, resolve, reject, timer}
+    this.exited = null;
+  }
+
+  /** A new daemon process: forget the previous one's exit. */
+  reset() {
+    this.exited = null;
+  }
+
+  offer(ev) {
+    const w = this.pending;
+    if (w && w.pred(ev)) {
+      this.pending = null;
+      clearTimeout(w.timer);
+      w.resolve(ev);
+    }
+  }
+
+  /** The process exited (`detail`: an optional reason, e.g. a spawn error). */
+  exit(code, signal, detail) {
+    if (this.exited) return;
+    this.exited = { code, signal };
+    const w = this.pending;
+    if (w) {
+      this.pending = null;
+      clearTimeout(w.timer);
+      w.reject(new DaemonCrash(this._exitMessage(detail)));
+    }
+  }
+
+  wait(pred, ms, what) {
+    if (this.exited) {
+      return Promise.reject(new DaemonCrash(this._exitMessage()));
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending = null;
+        reject(new HarnessError('no answer from ' + this.name + ' within ' + ms + ' ms (' + what + ')'));
+      }, ms);
+      this.pending = { pred, resolve, reject, timer };
+    });
+  }
+
+  _exitMessage(detail) {
+    const e = this.exited;
+    return this.name + ' exited (code ' + e.code + ', signal ' + e.signal + ')' + (detail ? ': ' + detail : '');
+  }
+}
+
 function makeLog(name) {
   return (msg) => process.stderr.write(name + ' adapter: ' + msg + '\n');
 }
@@ -198,5 +257,5 @@ function main(peer, { name, installed }) {
 
 module.exports = {
   EXIT_CRASH, EXIT_HARNESS, EXIT_UNIMPLEMENTED, EXIT_USAGE, DIALECTS,
-  DaemonCrash, HarnessError, makeLog, envInt, fmt, splitLines, main,
+  DaemonCrash, HarnessError, EventWaiter, makeLog, envInt, fmt, splitLines, main,
 };

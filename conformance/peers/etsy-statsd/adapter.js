@@ -34,7 +34,7 @@ const net = require('net');
 const { fork } = require('child_process');
 const P = require('../common/protocol');
 
-const { DaemonCrash, HarnessError, fmt, splitLines } = P;
+const { HarnessError, fmt, splitLines } = P;
 
 const HERE = __dirname;
 const STATSD_DIR = path.join(HERE, 'node_modules', 'statsd');
@@ -93,8 +93,7 @@ class Daemon {
     this.sock = null;
     this.port = null;
     this.sent = 0;
-    this.exited = null; // {code, signal} once the process is gone
-    this.waiter = null; // {pred, resolve, reject, timer}
+    this.waiter = new P.EventWaiter('the daemon'); // messages from the daemon, its exit
     this.gauges = {};   // user gauges after the last observed flush
   }
 
@@ -114,7 +113,7 @@ class Daemon {
   }
 
   async _startOnce() {
-    this.exited = null;
+    this.waiter.reset();
     this.sent = 0;
     this.gauges = {};
     const udpPort = await freeUdpPort();
@@ -146,49 +145,19 @@ class Daemon {
     // The daemon logs (bad lines, the crash's stack trace) go to our stderr.
     child.stdout.on('data', (d) => process.stderr.write(d));
     child.stderr.on('data', (d) => process.stderr.write(d));
-    child.on('message', (m) => this._onMessage(m));
-    child.on('exit', (code, signal) => {
-      this.exited = { code, signal };
-      if (this.waiter) {
-        const w = this.waiter;
-        this.waiter = null;
-        clearTimeout(w.timer);
-        w.reject(new DaemonCrash('the daemon exited (code ' + code + ', signal ' + signal + ')'));
-      }
-    });
-    const ready = await this._wait((m) => m.type === 'ready', START_TIMEOUT_MS, 'start-up');
+    child.on('message', (m) => this.waiter.offer(m));
+    child.on('exit', (code, signal) => this.waiter.exit(code, signal));
+    const ready = await this.waiter.wait((m) => m.type === 'ready', START_TIMEOUT_MS, 'start-up');
     this.port = ready.port;
     this.sock = dgram.createSocket('udp4');
     this.sock.on('error', (e) => log('UDP socket error: ' + e.message));
-  }
-
-  _onMessage(m) {
-    if (this.waiter && this.waiter.pred(m)) {
-      const w = this.waiter;
-      this.waiter = null;
-      clearTimeout(w.timer);
-      w.resolve(m);
-    }
-  }
-
-  _wait(pred, ms, what) {
-    if (this.exited) {
-      return Promise.reject(new DaemonCrash('the daemon exited (code ' + this.exited.code + ', signal ' + this.exited.signal + ')'));
-    }
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiter = null;
-        reject(new HarnessError('no answer from the daemon within ' + ms + ' ms (' + what + ')'));
-      }, ms);
-      this.waiter = { pred, resolve, reject, timer };
-    });
   }
 
   /** Send one line as one datagram; resolve with the flush that covers it. */
   async sendLine(buf) {
     this.sent += 1;
     const seq = this.sent;
-    const p = this._wait((m) => m.type === 'flush' && m.seq >= seq, LINE_TIMEOUT_MS, 'flush after line ' + seq);
+    const p = this.waiter.wait((m) => m.type === 'flush' && m.seq >= seq, LINE_TIMEOUT_MS, 'flush after line ' + seq);
     this.sock.send(buf, this.port, '127.0.0.1', (err) => {
       if (err) log('send failed: ' + err.message);
     });
@@ -201,7 +170,7 @@ class Daemon {
 
   /** Delete every user gauge (between batch cases). */
   async reset() {
-    const p = this._wait((m) => m.type === 'reset-done', LINE_TIMEOUT_MS, 'gauge reset');
+    const p = this.waiter.wait((m) => m.type === 'reset-done', LINE_TIMEOUT_MS, 'gauge reset');
     this.child.send({ cmd: 'reset' });
     await p;
     this.gauges = {};
@@ -212,7 +181,7 @@ class Daemon {
       try { this.sock.close(); } catch (e) { /* already closed */ }
       this.sock = null;
     }
-    if (this.child && !this.exited) {
+    if (this.child && !this.waiter.exited) {
       try { this.child.kill('SIGKILL'); } catch (e) { /* gone */ }
     }
     this.child = null;
