@@ -94,6 +94,24 @@ try:
 except OSError as e:
     problem(rel(error_rs), "cannot read: %s" % e)
 
+# warnings.json must be exactly the codes of WarningKind::code() in the core crate.
+WARNINGS = load(os.path.join(ROOT, "warnings.json")) or {"classes": []}
+WARNING_CLASSES = [c.get("class") for c in WARNINGS.get("classes", [])]
+for c in WARNINGS.get("classes", []):
+    if set(c) != {"class", "description"}:
+        problem("warnings.json", "class entry %r must have exactly class, description" % c.get("class"))
+warning_rs = os.path.join(REPO, "crates", "statsd-wire", "src", "warning.rs")
+try:
+    with open(warning_rs, encoding="utf-8") as f:
+        src = f.read()
+    m = re.search(r"pub const fn code\(self\) -> &'static str \{\s*match self \{(.*?)\n        \}", src, re.S)
+    codes = re.findall(r'WarningKind::\w+\s*=>\s*"([a-z0-9_]+)"', m.group(1)) if m else []
+    if not codes or sorted(codes) != sorted(WARNING_CLASSES) or len(set(codes)) != len(codes):
+        problem("warnings.json", "classes differ from WarningKind::code(): missing %s, extra %s"
+                % (sorted(set(codes) - set(WARNING_CLASSES)), sorted(set(WARNING_CLASSES) - set(codes))))
+except OSError as e:
+    problem(rel(warning_rs), "cannot read: %s" % e)
+
 DIALECTS = load(os.path.join(ROOT, "dialects.json")) or {"dialects": []}
 DIALECT_IDS = [d.get("id") for d in DIALECTS.get("dialects", [])]
 if len(set(DIALECT_IDS)) != len(DIALECT_IDS):

@@ -10,13 +10,19 @@ use crate::json::{
 };
 use crate::{EXIT_OK, EXIT_REJECTED, EXIT_UNIMPLEMENTED, PROTOCOL_VERSION};
 
+/// The dialects the reference adapter answers for. The core also reads
+/// `dogstatsd`, whose events and service checks need adapter protocol
+/// version 2; until this crate speaks it, `dogstatsd` is exit code 89 here
+/// rather than half answered.
+pub const DIALECTS: &[Dialect] = &[Dialect::Spec, Dialect::Etsy];
+
 /// The reference implementation's capabilities.
 pub fn capabilities() -> Capabilities {
     Capabilities {
         protocol: PROTOCOL_VERSION,
         name: "statsd-wire".to_string(),
         version: env!("CARGO_PKG_VERSION").to_string(),
-        dialects: Dialect::ALL.iter().map(|d| d.name().to_string()).collect(),
+        dialects: DIALECTS.iter().map(|d| d.name().to_string()).collect(),
         ops: vec!["decode".into(), "encode".into(), "batch".into()],
         features: Features {
             error_class: true,
@@ -29,7 +35,8 @@ pub fn capabilities() -> Capabilities {
 /// The configuration for a protocol dialect name, or `None` when it is not
 /// implemented (exit code 89).
 pub fn config_for(dialect: &str) -> Option<Config> {
-    dialect.parse::<Dialect>().ok().map(Config::new)
+    let dialect = dialect.parse::<Dialect>().ok()?;
+    DIALECTS.contains(&dialect).then(|| Config::new(dialect))
 }
 
 /// `decode`: one result per line of the datagram.

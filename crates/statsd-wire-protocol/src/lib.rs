@@ -14,7 +14,7 @@
 //! let out = decode(b"gorets:1|c\nbad\n", &Config::etsy());
 //! assert_eq!(
 //!     serde_json::to_string(&out).unwrap(),
-//!     r#"{"lines":[{"ok":true,"metric":{"name":"gorets","type":"counter","values":["1"],"sample_rate":null,"delta":false,"tags":null}},{"ok":false,"error":{"class":"missing_value","offset":14,"message":"line 2, byte 14: missing value (write the metric as <name>:<value>|<type>, e.g. requests:1|c)"}}]}"#
+//!     r#"{"lines":[{"ok":true,"metric":{"name":"gorets","type":"counter","values":["1"],"sample_rate":null,"delta":false,"tags":null}},{"ok":false,"error":{"class":"missing_value","offset":14,"message":"line 2, column 4: missing value (write the metric as <name>:<value>|<type>, e.g. requests:1|c)"}}]}"#
 //! );
 //! ```
 #![forbid(unsafe_code)]

@@ -28,7 +28,7 @@ use crate::error::CodecError;
 /// assert_eq!((first.number(), first.bytes().as_ref()), (1, &b"ok:1|c"[..]));
 /// let second = codec.decode(&mut buf).unwrap().unwrap(); // the empty line 2 is skipped
 /// let err = second.metric().unwrap_err();
-/// assert_eq!((second.number(), err.line(), err.kind(), err.offset()), (3, 2, ErrorKind::UnknownType, 6));
+/// assert_eq!((second.number(), err.line_index(), err.kind(), err.offset()), (3, 2, ErrorKind::UnknownType, 6));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Line {
@@ -71,7 +71,7 @@ impl Line {
     }
 
     /// Parses the line with the core's [`parse_line`](statsd_wire::parse_line).
-    /// The error's [`line`](ParseError::line) is this line's index; its span
+    /// The error's [`line_index`](ParseError::line_index) is this line's index; its span
     /// counts from the start of the line.
     ///
     /// ```
@@ -91,10 +91,10 @@ impl Line {
                 ErrorKind::LineTooLong,
                 Span::new(0, seen),
                 self.index,
+                0,
             ));
         }
-        statsd_wire::parse_line(&self.bytes, &self.config)
-            .map_err(|e| ParseError::new(e.kind(), e.span(), self.index))
+        statsd_wire::parse_line(&self.bytes, &self.config).map_err(|e| e.shifted(0, self.index))
     }
 }
 

@@ -19,7 +19,7 @@ fn decode_all(codec: &mut LineCodec, buf: &mut BytesMut) -> Vec<Line> {
 fn text(line: &Line) -> String {
     match line.metric() {
         Ok(m) => m.to_string(),
-        Err(e) => format!("{}@{}", e.kind().code(), e.line()),
+        Err(e) => format!("{}@{}", e.kind().code(), e.line_index()),
     }
 }
 
@@ -117,7 +117,7 @@ fn a_line_too_long_is_an_error_frame_then_the_stream_resyncs() {
     assert_eq!(long.bytes().len(), 16);
     let err = long.metric().unwrap_err();
     assert_eq!(
-        (err.kind(), err.line(), err.span().end),
+        (err.kind(), err.line_index(), err.span().end),
         (ErrorKind::LineTooLong, 1, 20)
     );
     for _ in 0..1000 {
@@ -174,7 +174,7 @@ fn datagrams_are_whole_frames() {
     assert_eq!(results[0].1.unwrap().to_string(), "a:1|c");
     let err = results[1].1.unwrap_err();
     assert_eq!(
-        (err.kind(), err.line(), results[1].0.index),
+        (err.kind(), err.line_index(), results[1].0.index),
         (ErrorKind::MissingValue, 2, 2)
     );
     assert_eq!(results[2].1.unwrap().to_string(), "users:alice|s");

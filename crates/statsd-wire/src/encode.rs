@@ -137,6 +137,11 @@ impl fmt::Write for SliceSink<'_> {
 }
 
 use crate::bytes::{CONTROL, RESERVED};
+use crate::config::{Rules, ValueRange};
+use crate::escaped::EscapedText;
+use crate::fields::{MessageKind, UnknownFields};
+use crate::message::{Event, Message, ServiceCheck};
+use crate::tags::Tags;
 
 fn byte_classes(s: &str) -> u8 {
     crate::bytes::classes(s.as_bytes())
@@ -146,11 +151,230 @@ fn has_control(s: &str) -> bool {
     byte_classes(s) & CONTROL != 0
 }
 
-impl Metric<'_> {
-    /// Checks what every dialect requires: a writable name and set member, a
-    /// finite value in the type's range, a rate in `(0, 1]`, a delta only on a
-    /// gauge.
-    fn validate_common(&self) -> Result<(), EncodeErrorKind> {
+/// A field text: no `|` and no control character.
+fn check_field_text(s: &str) -> Result<(), EncodeErrorKind> {
+    if s.contains('|') || has_control(s) {
+        return Err(EncodeErrorKind::InvalidFieldText);
+    }
+    Ok(())
+}
+
+fn check_tags(tags: &Tags<'_>) -> Result<(), EncodeErrorKind> {
+    let bad = |s: &str| s.contains([',', '|']) || has_control(s);
+    match tags.as_wire() {
+        Some(raw) => {
+            if raw.contains('|') || has_control(raw) {
+                return Err(EncodeErrorKind::InvalidTag);
+            }
+        }
+        None => {
+            let mut count = 0;
+            for (k, v) in tags.iter() {
+                if bad(k) || k.contains(':') || v.is_some_and(bad) {
+                    return Err(EncodeErrorKind::InvalidTag);
+                }
+                count += 1;
+            }
+            // One empty tag would be written as an empty section: no tag at all.
+            if count == 1 && tags.iter().eq([("", None)]) {
+                return Err(EncodeErrorKind::InvalidTag);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The DogStatsD fields every message kind shares.
+fn check_shared_fields(
+    rules: &Rules,
+    kind: MessageKind,
+    tags: Option<&Tags<'_>>,
+    texts: &[Option<&str>],
+    unknown: &UnknownFields<'_>,
+) -> Result<(), EncodeErrorKind> {
+    if let Some(tags) = tags {
+        if !rules.dogstatsd_fields {
+            return Err(EncodeErrorKind::TagsNotAllowed);
+        }
+        check_tags(tags)?;
+    }
+    for text in texts.iter().flatten() {
+        check_field_text(text)?;
+    }
+    for field in unknown.iter() {
+        if !rules.dogstatsd_fields {
+            return Err(EncodeErrorKind::FieldNotInDialect);
+        }
+        check_field_text(field)?;
+        if crate::parse::fields::is_known(kind, field.as_bytes()) {
+            return Err(EncodeErrorKind::InvalidFieldText);
+        }
+    }
+    Ok(())
+}
+
+/// An event's title or text, or a service check's message.
+fn check_text(t: &EscapedText<'_>, pipe_allowed: bool) -> Result<(), EncodeErrorKind> {
+    let raw = t.raw();
+    let control = match t.as_plain() {
+        Some(plain) => plain.bytes().any(|b| (b < 0x20 && b != b'\n') || b == 0x7f),
+        None => has_control(raw),
+    };
+    if control || !t.round_trips() || (!pipe_allowed && raw.contains('|')) {
+        return Err(EncodeErrorKind::InvalidText);
+    }
+    Ok(())
+}
+
+/// Writes the fields every DogStatsD message kind shares, after the kind's own.
+fn write_shared<W: fmt::Write>(
+    w: &mut W,
+    tags: Option<&Tags<'_>>,
+    container_id: Option<&str>,
+    external_data: Option<&str>,
+) -> fmt::Result {
+    if let Some(tags) = tags {
+        w.write_str("|#")?;
+        tags.write_wire(w)?;
+    }
+    if let Some(c) = container_id {
+        w.write_str("|c:")?;
+        w.write_str(c)?;
+    }
+    if let Some(e) = external_data {
+        w.write_str("|e:")?;
+        w.write_str(e)?;
+    }
+    Ok(())
+}
+
+fn write_unknown<W: fmt::Write>(w: &mut W, unknown: &UnknownFields<'_>) -> fmt::Result {
+    for field in unknown.iter() {
+        w.write_str("|")?;
+        w.write_str(field)?;
+    }
+    Ok(())
+}
+
+/// What the encoder needs of each kind of message.
+trait Canonical {
+    /// Everything the dialect refuses, except the line length.
+    fn check(&self, rules: &Rules) -> Result<(), EncodeErrorKind>;
+    /// Writes the canonical text, unchecked.
+    fn write_canonical<W: fmt::Write>(&self, w: &mut W) -> fmt::Result;
+}
+
+fn encoded_len_of<C: Canonical>(c: &C) -> usize {
+    let mut counter = Counter(0);
+    // Counting never fails.
+    let _ = c.write_canonical(&mut counter);
+    counter.0
+}
+
+fn validate_of<C: Canonical>(c: &C, config: &Config) -> Result<(), EncodeError> {
+    c.check(config.dialect().rules())?;
+    if encoded_len_of(c) > config.max_line_len() {
+        return Err(EncodeErrorKind::LineTooLong.into());
+    }
+    Ok(())
+}
+
+#[cfg(feature = "alloc")]
+fn encode_of<C: Canonical>(c: &C, config: &Config, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    c.check(config.dialect().rules())?;
+    let start = out.len();
+    // Writing into a Vec never fails.
+    let _ = c.write_canonical(&mut VecSink(out));
+    if out.len() - start > config.max_line_len() {
+        out.truncate(start);
+        return Err(EncodeErrorKind::LineTooLong.into());
+    }
+    Ok(())
+}
+
+fn encode_to_slice_of<C: Canonical>(
+    c: &C,
+    config: &Config,
+    buf: &mut [u8],
+) -> Result<usize, EncodeError> {
+    c.check(config.dialect().rules())?;
+    let mut sink = SliceSink { buf, len: 0 };
+    c.write_canonical(&mut sink)
+        .map_err(|_| EncodeErrorKind::BufferTooSmall)?;
+    if sink.len > config.max_line_len() {
+        return Err(EncodeErrorKind::LineTooLong.into());
+    }
+    Ok(sink.len)
+}
+
+fn write_to_of<C: Canonical, W: fmt::Write>(
+    c: &C,
+    config: &Config,
+    w: &mut W,
+) -> Result<(), EncodeError> {
+    validate_of(c, config)?;
+    c.write_canonical(w)
+        .map_err(|_| EncodeErrorKind::Fmt.into())
+}
+
+/// The public encoding methods, the same for every kind of message.
+macro_rules! encoding_methods {
+    ($example:literal) => {
+        /// Checks the message against `config` without writing it: everything
+        /// [`encode`](Self::encode) refuses, it refuses.
+        pub fn validate(&self, config: &Config) -> Result<(), EncodeError> {
+            validate_of(self, config)
+        }
+
+        /// The exact length in bytes of the canonical encoding (of a valid
+        /// message).
+        pub fn encoded_len(&self) -> usize {
+            encoded_len_of(self)
+        }
+
+        /// Appends the canonical encoding to `out`, after validating the message
+        /// against `config`. On error nothing is appended.
+        #[doc = $example]
+        #[cfg(feature = "alloc")]
+        pub fn encode(&self, config: &Config, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+            encode_of(self, config, out)
+        }
+
+        /// Writes the canonical encoding into `buf`, after validating the
+        /// message against `config`; returns the number of bytes written. No
+        /// allocation.
+        pub fn encode_to_slice(
+            &self,
+            config: &Config,
+            buf: &mut [u8],
+        ) -> Result<usize, EncodeError> {
+            encode_to_slice_of(self, config, buf)
+        }
+
+        /// Writes the canonical encoding to a `fmt::Write` sink, after
+        /// validating the message against `config` (length included), so
+        /// nothing is written for an invalid message.
+        pub fn write_to<W: fmt::Write>(
+            &self,
+            config: &Config,
+            w: &mut W,
+        ) -> Result<(), EncodeError> {
+            write_to_of(self, config, w)
+        }
+    };
+}
+
+/// `n`, with a float zero's sign dropped (`-0.0 == 0.0`: the sign carries
+/// nothing, and in the etsy dialect a `-` would make a gauge a delta).
+fn unsigned_zero(n: Number) -> Number {
+    match n {
+        Number::Float(v) if v == 0.0 && v.is_sign_negative() => Number::Float(0.0),
+        n => n,
+    }
+}
+
+impl Canonical for Metric<'_> {
+    fn check(&self, rules: &Rules) -> Result<(), EncodeErrorKind> {
         use EncodeErrorKind as E;
         if self.name.is_empty() {
             return Err(E::EmptyName);
@@ -162,103 +386,102 @@ impl Metric<'_> {
         if classes & CONTROL != 0 {
             return Err(E::ControlCharacterInName);
         }
+        if rules.dogstatsd_fields && self.name.starts_with("_e{") {
+            return Err(E::ReservedNamePrefix);
+        }
         if self.delta && self.kind != MetricType::Gauge {
             return Err(E::DeltaNotAllowed);
         }
+        let range = match rules.value_range {
+            ValueRange::Any => Range::Any,
+            _ if self.kind.is_signed() || self.delta => Range::Signed,
+            _ => Range::Unsigned,
+        };
+        let check_number = |n: Number| match n {
+            Number::Float(v) if !v.is_finite() => Err(E::NonFiniteValue),
+            n if !number_in_range(n, range) => Err(E::ValueOutOfRange),
+            _ => Ok(()),
+        };
         match (self.kind, self.value) {
             (MetricType::Set, Value::Set(member)) => {
-                if member.is_empty() || byte_classes(member) != 0 {
+                let classes = byte_classes(member);
+                let colon = member.contains(':');
+                if member.is_empty()
+                    || classes & CONTROL != 0
+                    || member.contains('|')
+                    || (colon && !rules.set_member_colon)
+                {
                     return Err(E::InvalidSetMember);
                 }
             }
+            (MetricType::Set, Value::Packed(_)) => return Err(E::InvalidPackedValues),
             (MetricType::Set, Value::Number(_)) | (_, Value::Set(_)) => {
                 return Err(E::ValueKindMismatch);
             }
-            (kind, Value::Number(n)) => {
-                if let Number::Float(v) = n {
-                    if !v.is_finite() {
-                        return Err(E::NonFiniteValue);
-                    }
+            (_, Value::Number(n)) => check_number(n)?,
+            (_, Value::Packed(p)) => {
+                if !rules.packed_values || p.is_empty() {
+                    return Err(E::InvalidPackedValues);
                 }
-                let range = if kind.is_signed() || self.delta {
-                    Range::Signed
-                } else {
-                    Range::Unsigned
-                };
-                if !number_in_range(n, range) {
-                    return Err(E::ValueOutOfRange);
-                }
+                p.iter().try_for_each(check_number)?;
             }
+        }
+        if !rules.types.contains(&self.kind) {
+            return Err(E::TypeNotInDialect);
         }
         if let Some(rate) = self.sample_rate {
             if !(rate > 0.0 && rate <= 1.0) {
                 return Err(E::SampleRateOutOfRange);
             }
-        }
-        if let Some(tags) = self.tags {
-            if tags.as_str().bytes().any(|b| b == b'|') || has_control(tags.as_str()) {
-                return Err(E::TagsNotAllowed);
+            if !rules.sample_rate_types.contains(&self.kind) {
+                return Err(E::SampleRateNotAllowed);
             }
         }
-        Ok(())
+        if self.delta && !rules.gauge_deltas {
+            return Err(E::DeltaNotAllowed);
+        }
+        let dogstatsd_only = self.timestamp.is_some()
+            || self.container_id.is_some()
+            || self.external_data.is_some()
+            || self.cardinality.is_some();
+        if dogstatsd_only && !rules.dogstatsd_fields {
+            return Err(E::FieldNotInDialect);
+        }
+        if let Some(ts) = self.timestamp {
+            if ts == 0 || ts > i64::MAX as u64 {
+                return Err(E::InvalidTimestamp);
+            }
+        }
+        check_shared_fields(
+            rules,
+            MessageKind::Metric,
+            self.tags.as_ref(),
+            &[self.container_id, self.external_data],
+            &self.unknown_fields,
+        )
     }
 
-    /// Checks the metric against `config` without writing it: everything
-    /// [`encode`](Metric::encode) refuses, it refuses.
-    ///
-    /// ```
-    /// use statsd_wire::{Config, EncodeErrorKind, Metric, MetricType};
-    /// let set = Metric::set("users", "alice");
-    /// assert!(set.validate(&Config::etsy()).is_ok());
-    /// assert_eq!(set.validate(&Config::spec()).unwrap_err().kind(), EncodeErrorKind::TypeNotInDialect);
-    /// let bad = Metric::new("a:b", MetricType::Counter, 1u64);
-    /// assert_eq!(bad.validate(&Config::spec()).unwrap_err().kind(), EncodeErrorKind::ReservedByteInName);
-    /// ```
-    pub fn validate(&self, config: &Config) -> Result<(), EncodeError> {
-        self.validate_dialect(config)?;
-        if self.encoded_len() > config.max_line_len() {
-            return Err(EncodeErrorKind::LineTooLong.into());
-        }
-        Ok(())
-    }
-
-    /// Everything [`validate`](Metric::validate) checks except the length.
-    fn validate_dialect(&self, config: &Config) -> Result<(), EncodeError> {
-        use EncodeErrorKind as E;
-        self.validate_common()?;
-        let dialect = config.dialect();
-        if !dialect.supports(self.kind) {
-            return Err(E::TypeNotInDialect.into());
-        }
-        if self.sample_rate.is_some() && !dialect.allows_sample_rate(self.kind) {
-            return Err(E::SampleRateNotAllowed.into());
-        }
-        if self.delta && !dialect.has_gauge_deltas() {
-            return Err(E::DeltaNotAllowed.into());
-        }
-        if self.tags.is_some() && !dialect.has_tags() {
-            return Err(E::TagsNotAllowed.into());
-        }
-        Ok(())
-    }
-
-    /// Writes the canonical text, unchecked.
     fn write_canonical<W: fmt::Write>(&self, w: &mut W) -> fmt::Result {
         w.write_str(self.name)?;
         w.write_str(":")?;
+        let mut buf = NumberBuf::new();
         match self.value {
             Value::Set(member) => w.write_str(member)?,
             Value::Number(n) => {
                 if self.delta && !n.is_sign_negative() {
                     w.write_str("+")?;
                 }
-                // Outside a delta the sign of a zero carries nothing (-0.0 == 0.0),
-                // and in the etsy dialect a '-' would turn a gauge into a delta.
-                let n = match n {
-                    Number::Float(v) if v == 0.0 && !self.delta => Number::Float(0.0),
-                    n => n,
-                };
-                w.write_str(NumberBuf::new().format(n))?;
+                // Outside a delta the sign of a zero carries nothing.
+                let n = if self.delta { n } else { unsigned_zero(n) };
+                w.write_str(buf.format(n))?;
+            }
+            Value::Packed(p) => {
+                for (i, n) in p.iter().enumerate() {
+                    if i > 0 {
+                        w.write_str(":")?;
+                    }
+                    w.write_str(buf.format(unsigned_zero(n)))?;
+                }
             }
         }
         w.write_str("|")?;
@@ -267,94 +490,190 @@ impl Metric<'_> {
             w.write_str("|@")?;
             write_rate(w, rate)?;
         }
-        if let Some(tags) = self.tags {
-            w.write_str("|#")?;
-            w.write_str(tags.as_str())?;
+        write_shared(w, self.tags.as_ref(), self.container_id, self.external_data)?;
+        if let Some(ts) = self.timestamp {
+            w.write_str("|T")?;
+            w.write_str(itoa::Buffer::new().format(ts))?;
         }
-        Ok(())
-    }
-
-    /// The exact length in bytes of the canonical encoding (of a valid metric).
-    ///
-    /// ```
-    /// use statsd_wire::{Metric, MetricType};
-    /// let m = Metric::new("t", MetricType::Timer, 12.5).with_sample_rate(0.1);
-    /// assert_eq!(m.to_string(), "t:12.5|ms|@0.1");
-    /// assert_eq!(m.encoded_len(), 14);
-    /// ```
-    pub fn encoded_len(&self) -> usize {
-        let mut counter = Counter(0);
-        // Counting never fails.
-        let _ = self.write_canonical(&mut counter);
-        counter.0
-    }
-
-    /// Appends the canonical encoding to `out`, after validating the metric
-    /// against `config`. On error nothing is appended.
-    ///
-    /// ```
-    /// use statsd_wire::{Config, Metric, MetricType};
-    /// let mut out = Vec::new();
-    /// Metric::gauge_delta("confBridgeUsers", 1i64).encode(&Config::etsy(), &mut out).unwrap();
-    /// assert_eq!(out, b"confBridgeUsers:+1|g");
-    /// ```
-    #[cfg(feature = "alloc")]
-    pub fn encode(&self, config: &Config, out: &mut Vec<u8>) -> Result<(), EncodeError> {
-        self.validate_dialect(config)?;
-        let start = out.len();
-        let mut sink = VecSink(out);
-        // Writing into a Vec never fails.
-        let _ = self.write_canonical(&mut sink);
-        if out.len() - start > config.max_line_len() {
-            out.truncate(start);
-            return Err(EncodeErrorKind::LineTooLong.into());
+        if let Some(card) = self.cardinality {
+            w.write_str("|card:")?;
+            w.write_str(card.as_str())?;
         }
-        Ok(())
-    }
-
-    /// Writes the canonical encoding into `buf`, after validating the metric
-    /// against `config`; returns the number of bytes written. No allocation.
-    ///
-    /// ```
-    /// use statsd_wire::{Config, Metric, MetricType, EncodeErrorKind};
-    /// let m = Metric::new("hits", MetricType::Counter, 3u64);
-    /// let mut buf = [0u8; 16];
-    /// let n = m.encode_to_slice(&Config::spec(), &mut buf).unwrap();
-    /// assert_eq!(&buf[..n], b"hits:3|c");
-    /// let err = m.encode_to_slice(&Config::spec(), &mut [0u8; 4]).unwrap_err();
-    /// assert_eq!(err.kind(), EncodeErrorKind::BufferTooSmall);
-    /// ```
-    pub fn encode_to_slice(&self, config: &Config, buf: &mut [u8]) -> Result<usize, EncodeError> {
-        self.validate_dialect(config)?;
-        let mut sink = SliceSink { buf, len: 0 };
-        self.write_canonical(&mut sink)
-            .map_err(|_| EncodeErrorKind::BufferTooSmall)?;
-        if sink.len > config.max_line_len() {
-            return Err(EncodeErrorKind::LineTooLong.into());
-        }
-        Ok(sink.len)
-    }
-
-    /// Writes the canonical encoding to a `fmt::Write` sink, after validating
-    /// the metric against `config` (length included), so nothing is written for
-    /// an invalid metric.
-    pub fn write_to<W: fmt::Write>(&self, config: &Config, w: &mut W) -> Result<(), EncodeError> {
-        self.validate(config)?;
-        self.write_canonical(w)
-            .map_err(|_| EncodeErrorKind::Fmt.into())
+        write_unknown(w, &self.unknown_fields)
     }
 }
 
-/// Formats the canonical encoding. The rules every dialect shares are checked
-/// first (name, value range, rate); a metric that breaks them makes `fmt`
-/// return an error instead of writing a corrupt line, so `to_string()` panics on
-/// it: use [`Metric::encode`] for metrics you did not parse yourself.
-impl fmt::Display for Metric<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.validate_common().map_err(|_| fmt::Error)?;
-        self.write_canonical(f)
+impl Metric<'_> {
+    encoding_methods!(
+        "```\nuse statsd_wire::{Config, Metric, MetricType};\nlet mut out = Vec::new();\nMetric::gauge_delta(\"confBridgeUsers\", 1i64).encode(&Config::etsy(), &mut out).unwrap();\nassert_eq!(out, b\"confBridgeUsers:+1|g\");\n```"
+    );
+}
+
+impl Canonical for Event<'_> {
+    fn check(&self, rules: &Rules) -> Result<(), EncodeErrorKind> {
+        if !rules.dogstatsd_fields {
+            return Err(EncodeErrorKind::MessageNotInDialect);
+        }
+        if self.title.is_empty() {
+            return Err(EncodeErrorKind::EmptyEventTitle);
+        }
+        check_text(&self.title, true)?;
+        check_text(&self.text, true)?;
+        check_shared_fields(
+            rules,
+            MessageKind::Event,
+            self.tags.as_ref(),
+            &[
+                self.hostname,
+                self.aggregation_key,
+                self.source_type,
+                self.container_id,
+                self.external_data,
+            ],
+            &self.unknown_fields,
+        )
+    }
+
+    fn write_canonical<W: fmt::Write>(&self, w: &mut W) -> fmt::Result {
+        let mut int = itoa::Buffer::new();
+        w.write_str("_e{")?;
+        w.write_str(int.format(self.title.wire_len()))?;
+        w.write_str(",")?;
+        w.write_str(int.format(self.text.wire_len()))?;
+        w.write_str("}:")?;
+        self.title.write_wire(w)?;
+        w.write_str("|")?;
+        self.text.write_wire(w)?;
+        if let Some(d) = self.timestamp {
+            w.write_str("|d:")?;
+            w.write_str(int.format(d))?;
+        }
+        for (prefix, value) in [
+            ("|h:", self.hostname),
+            ("|k:", self.aggregation_key),
+            ("|p:", self.priority.map(|p| p.as_str())),
+            ("|s:", self.source_type),
+            ("|t:", self.alert_type.map(|t| t.as_str())),
+        ] {
+            if let Some(v) = value {
+                w.write_str(prefix)?;
+                w.write_str(v)?;
+            }
+        }
+        write_shared(w, self.tags.as_ref(), self.container_id, self.external_data)?;
+        if let Some(card) = self.cardinality {
+            w.write_str("|card:")?;
+            w.write_str(card.as_str())?;
+        }
+        write_unknown(w, &self.unknown_fields)
     }
 }
+
+impl Event<'_> {
+    encoding_methods!(
+        "```\nuse statsd_wire::{Config, Event};\nlet mut out = Vec::new();\nEvent::new(\"Deploy\", \"line 1\\nline 2\").encode(&Config::dogstatsd(), &mut out).unwrap();\nassert_eq!(out, br\"_e{6,14}:Deploy|line 1\\nline 2\");\n```"
+    );
+}
+
+impl Canonical for ServiceCheck<'_> {
+    fn check(&self, rules: &Rules) -> Result<(), EncodeErrorKind> {
+        if !rules.dogstatsd_fields {
+            return Err(EncodeErrorKind::MessageNotInDialect);
+        }
+        if self.name.is_empty() {
+            return Err(EncodeErrorKind::EmptyName);
+        }
+        let classes = byte_classes(self.name);
+        if self.name.contains('|') {
+            return Err(EncodeErrorKind::ReservedByteInName);
+        }
+        if classes & CONTROL != 0 {
+            return Err(EncodeErrorKind::ControlCharacterInName);
+        }
+        if let Some(m) = &self.message {
+            check_text(m, false)?;
+        }
+        check_shared_fields(
+            rules,
+            MessageKind::ServiceCheck,
+            self.tags.as_ref(),
+            &[self.hostname, self.container_id, self.external_data],
+            &self.unknown_fields,
+        )
+    }
+
+    fn write_canonical<W: fmt::Write>(&self, w: &mut W) -> fmt::Result {
+        w.write_str("_sc|")?;
+        w.write_str(self.name)?;
+        w.write_str("|")?;
+        w.write_str(self.status.as_str())?;
+        if let Some(d) = self.timestamp {
+            w.write_str("|d:")?;
+            w.write_str(itoa::Buffer::new().format(d))?;
+        }
+        if let Some(h) = self.hostname {
+            w.write_str("|h:")?;
+            w.write_str(h)?;
+        }
+        write_shared(w, self.tags.as_ref(), self.container_id, self.external_data)?;
+        if let Some(card) = self.cardinality {
+            w.write_str("|card:")?;
+            w.write_str(card.as_str())?;
+        }
+        write_unknown(w, &self.unknown_fields)?;
+        if let Some(m) = &self.message {
+            w.write_str("|m:")?;
+            m.write_wire(w)?;
+        }
+        Ok(())
+    }
+}
+
+impl ServiceCheck<'_> {
+    encoding_methods!(
+        "```\nuse statsd_wire::{Config, ServiceCheck, ServiceCheckStatus};\nlet mut out = Vec::new();\nServiceCheck::new(\"db.up\", ServiceCheckStatus::Ok).encode(&Config::dogstatsd(), &mut out).unwrap();\nassert_eq!(out, b\"_sc|db.up|0\");\n```"
+    );
+}
+
+impl Canonical for Message<'_> {
+    fn check(&self, rules: &Rules) -> Result<(), EncodeErrorKind> {
+        match self {
+            Message::Metric(m) => m.check(rules),
+            Message::Event(e) => e.check(rules),
+            Message::ServiceCheck(c) => c.check(rules),
+        }
+    }
+
+    fn write_canonical<W: fmt::Write>(&self, w: &mut W) -> fmt::Result {
+        match self {
+            Message::Metric(m) => m.write_canonical(w),
+            Message::Event(e) => e.write_canonical(w),
+            Message::ServiceCheck(c) => c.write_canonical(w),
+        }
+    }
+}
+
+impl Message<'_> {
+    encoding_methods!(
+        "```\nuse statsd_wire::{Config, Message, Metric, MetricType};\nlet mut out = Vec::new();\nMessage::from(Metric::new(\"a\", MetricType::Counter, 1)).encode(&Config::dogstatsd(), &mut out).unwrap();\nassert_eq!(out, b\"a:1|c\");\n```"
+    );
+}
+
+/// Formats the canonical encoding of what the message holds, without checking
+/// it against any dialect: it never fails and never panics, so it can show a
+/// message the encoder refused (a NaN value prints as `NaN`). Use `encode` or
+/// `validate` to know whether a dialect can carry it.
+macro_rules! display_canonical {
+    ($($t:ident),*) => {$(
+        impl fmt::Display for $t<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.write_canonical(f)
+            }
+        }
+    )*};
+}
+
+display_canonical!(Metric, Event, ServiceCheck, Message);
 
 #[cfg(feature = "alloc")]
 struct VecSink<'v>(&'v mut Vec<u8>);
@@ -387,12 +706,32 @@ pub fn encode_datagram<'m, 'a: 'm>(
     config: &Config,
     out: &mut Vec<u8>,
 ) -> Result<(), EncodeError> {
+    encode_lines(metrics, config, out, |m, c, o| m.encode(c, o))
+}
+
+/// Encodes messages of every kind as one datagram, like [`encode_datagram`].
+#[cfg(feature = "alloc")]
+pub fn encode_messages<'m, 'a: 'm>(
+    messages: impl IntoIterator<Item = &'m Message<'a>>,
+    config: &Config,
+    out: &mut Vec<u8>,
+) -> Result<(), EncodeError> {
+    encode_lines(messages, config, out, |m, c, o| m.encode(c, o))
+}
+
+#[cfg(feature = "alloc")]
+fn encode_lines<'m, T: 'm>(
+    items: impl IntoIterator<Item = &'m T>,
+    config: &Config,
+    out: &mut Vec<u8>,
+    encode: impl Fn(&T, &Config, &mut Vec<u8>) -> Result<(), EncodeError>,
+) -> Result<(), EncodeError> {
     let start = out.len();
-    for (i, metric) in metrics.into_iter().enumerate() {
+    for (i, item) in items.into_iter().enumerate() {
         if i > 0 {
             out.push(b'\n');
         }
-        if let Err(e) = metric.encode(config, out) {
+        if let Err(e) = encode(item, config, out) {
             out.truncate(start);
             return Err(e);
         }

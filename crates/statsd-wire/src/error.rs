@@ -81,6 +81,20 @@ pub enum ErrorKind {
     /// A field after the type that the dialect does not define (an empty field,
     /// `|#tags` outside DogStatsD, a rate without `@`, ...).
     UnknownField,
+    /// A `|T` timestamp that is not a decimal integer from 1 to 2^63 - 1.
+    InvalidTimestamp,
+    /// An event whose `_e{<title length>,<text length>}:` header is malformed.
+    InvalidEventHeader,
+    /// An event whose title length is 0.
+    EmptyEventTitle,
+    /// An event whose title and text are not where its header's lengths say:
+    /// the line is too short, or no `|` follows the title or the text.
+    EventLengthMismatch,
+    /// A service check whose status is not exactly `0`, `1`, `2` or `3`.
+    InvalidServiceCheckStatus,
+    /// An event or a service check read through a metrics-only function
+    /// ([`crate::parse_line`], [`crate::parse_datagram`]).
+    NotAMetric,
 }
 
 impl ErrorKind {
@@ -101,6 +115,12 @@ impl ErrorKind {
         ErrorKind::SampleRateNotAllowed,
         ErrorKind::DuplicateSampleRate,
         ErrorKind::UnknownField,
+        ErrorKind::InvalidTimestamp,
+        ErrorKind::InvalidEventHeader,
+        ErrorKind::EmptyEventTitle,
+        ErrorKind::EventLengthMismatch,
+        ErrorKind::InvalidServiceCheckStatus,
+        ErrorKind::NotAMetric,
     ];
 
     /// The stable error class, as listed in `spec-vectors/errors.json`.
@@ -127,6 +147,12 @@ impl ErrorKind {
             ErrorKind::SampleRateNotAllowed => "sample_rate_not_allowed",
             ErrorKind::DuplicateSampleRate => "duplicate_sample_rate",
             ErrorKind::UnknownField => "unknown_field",
+            ErrorKind::InvalidTimestamp => "invalid_timestamp",
+            ErrorKind::InvalidEventHeader => "invalid_event_header",
+            ErrorKind::EmptyEventTitle => "empty_event_title",
+            ErrorKind::EventLengthMismatch => "event_length_mismatch",
+            ErrorKind::InvalidServiceCheckStatus => "invalid_service_check_status",
+            ErrorKind::NotAMetric => "not_a_metric",
         }
     }
 
@@ -141,9 +167,10 @@ impl ErrorKind {
         match self {
             ErrorKind::LineTooLong => Category::Limit,
             ErrorKind::ValueOutOfRange | ErrorKind::SampleRateOutOfRange => Category::Range,
-            ErrorKind::UnknownType | ErrorKind::SampleRateNotAllowed | ErrorKind::UnknownField => {
-                Category::Unsupported
-            }
+            ErrorKind::UnknownType
+            | ErrorKind::SampleRateNotAllowed
+            | ErrorKind::UnknownField
+            | ErrorKind::NotAMetric => Category::Unsupported,
             _ => Category::Syntax,
         }
     }
@@ -166,6 +193,12 @@ impl ErrorKind {
             ErrorKind::SampleRateNotAllowed => "sample rate not allowed on this metric type",
             ErrorKind::DuplicateSampleRate => "second sample rate",
             ErrorKind::UnknownField => "unknown field after the metric type",
+            ErrorKind::InvalidTimestamp => "invalid timestamp",
+            ErrorKind::InvalidEventHeader => "invalid event header",
+            ErrorKind::EmptyEventTitle => "empty event title",
+            ErrorKind::EventLengthMismatch => "event title or text length does not match",
+            ErrorKind::InvalidServiceCheckStatus => "invalid service check status",
+            ErrorKind::NotAMetric => "an event or service check where a metric was expected",
         }
     }
 
@@ -202,7 +235,25 @@ impl ErrorKind {
                 "the spec dialect allows |@<rate> on counters only; drop the rate or use the etsy dialect"
             }
             ErrorKind::DuplicateSampleRate => "keep one |@<rate>",
-            ErrorKind::UnknownField => "remove the field; after the type only |@<rate> is allowed",
+            ErrorKind::UnknownField => {
+                "remove the field; after the type only |@<rate> is allowed (the dogstatsd dialect also reads |#tags, |T, |c:, |e:, |card:)"
+            }
+            ErrorKind::InvalidTimestamp => {
+                "write |T followed by the Unix time in whole seconds, e.g. |T1657100540"
+            }
+            ErrorKind::InvalidEventHeader => {
+                "write _e{<title length>,<text length>}:<title>|<text>, lengths in decimal bytes"
+            }
+            ErrorKind::EmptyEventTitle => "give the event a title",
+            ErrorKind::EventLengthMismatch => {
+                "the lengths count the bytes of the title and text as sent (a \\n escape is 2 bytes)"
+            }
+            ErrorKind::InvalidServiceCheckStatus => {
+                "write the status as one digit: 0 (OK), 1 (WARNING), 2 (CRITICAL) or 3 (UNKNOWN)"
+            }
+            ErrorKind::NotAMetric => {
+                "read datagrams with parse_messages to get events and service checks too"
+            }
         }
     }
 }
@@ -228,8 +279,10 @@ pub enum Category {
 
 /// A rejected line: what is wrong ([`kind`](ParseError::kind)), where
 /// ([`span`](ParseError::span), in bytes) and on which line
-/// ([`line`](ParseError::line), counted from 0 over every `\n`-separated line of the
-/// datagram, empty ones included).
+/// ([`line_number`](ParseError::line_number) and [`column`](ParseError::column),
+/// both from 1, as a person reads them; [`line_index`](ParseError::line_index)
+/// from 0, counted over every `\n`-separated line of the datagram, empty ones
+/// included).
 ///
 /// Small and `Copy`: it borrows nothing and allocates nothing.
 ///
@@ -238,20 +291,28 @@ pub enum Category {
 /// let input = b"ok:1|c\nbad:1.|c\n";
 /// let err = parse_datagram(input, &Config::spec()).find_map(Result::err).unwrap();
 /// assert_eq!(err.kind(), ErrorKind::InvalidValue);
-/// assert_eq!((err.line(), err.span().start, err.span().end), (1, 11, 13));
-/// assert_eq!(err.to_string(), "line 2, byte 11: invalid value (write a decimal number such as 42, -3, 1.5 or 2e3 (no '+', hex, inf, nan, spaces or '_'; the spec dialect also forbids a leading or trailing '.'))");
+/// assert_eq!((err.line_number(), err.column()), (2, 5));
+/// assert_eq!((err.span().start, err.span().end), (11, 13));
+/// assert_eq!(err.to_string(), "line 2, column 5: invalid value (write a decimal number such as 42, -3, 1.5 or 2e3 (no '+', hex, inf, nan, spaces or '_'; the spec dialect also forbids a leading or trailing '.'))");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ParseError {
     kind: ErrorKind,
     span: Span,
     line: usize,
+    line_start: usize,
 }
 
 impl ParseError {
-    /// A new error.
-    pub const fn new(kind: ErrorKind, span: Span, line: usize) -> Self {
-        ParseError { kind, span, line }
+    /// A new error about `span`, on the line with index `line` (from 0) that
+    /// starts at byte `line_start`.
+    pub const fn new(kind: ErrorKind, span: Span, line: usize, line_start: usize) -> Self {
+        ParseError {
+            kind,
+            span,
+            line,
+            line_start,
+        }
     }
 
     /// What is wrong.
@@ -270,8 +331,34 @@ impl ParseError {
     }
 
     /// The index of the line (from 0).
-    pub const fn line(&self) -> usize {
+    pub const fn line_index(&self) -> usize {
         self.line
+    }
+
+    /// The line number, from 1.
+    pub const fn line_number(&self) -> usize {
+        self.line + 1
+    }
+
+    /// The byte offset where the line starts.
+    pub const fn line_start(&self) -> usize {
+        self.line_start
+    }
+
+    /// The column of the fault's first byte in its line, in bytes, from 1.
+    pub const fn column(&self) -> usize {
+        self.span.start - self.line_start + 1
+    }
+
+    /// The same error, `by` bytes further into a larger input and `lines`
+    /// lines further down (for a caller that parses one line of a stream).
+    pub const fn shifted(self, by: usize, lines: usize) -> Self {
+        ParseError {
+            kind: self.kind,
+            span: self.span.shift(by),
+            line: self.line + lines,
+            line_start: self.line_start + by,
+        }
     }
 }
 
@@ -279,9 +366,9 @@ impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "line {}, byte {}: {} ({})",
-            self.line + 1,
-            self.span.start,
+            "line {}, column {}: {} ({})",
+            self.line_number(),
+            self.column(),
             self.kind.message(),
             self.kind.hint()
         )
@@ -291,7 +378,7 @@ impl fmt::Display for ParseError {
 #[cfg(feature = "std")]
 impl std::error::Error for ParseError {}
 
-/// Why a metric cannot be encoded.
+/// Why a message cannot be encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EncodeErrorKind {
@@ -325,6 +412,31 @@ pub enum EncodeErrorKind {
     BufferTooSmall,
     /// The `fmt::Write` sink reported an error.
     Fmt,
+    /// A metric name that starts like an event (`_e{`) or a service check
+    /// (`_sc|`), so a DogStatsD reader would not read it as a metric.
+    ReservedNamePrefix,
+    /// A tag that would not read back as itself: a key holding `:`, or a tag
+    /// holding `,`, `|` or a control character.
+    InvalidTag,
+    /// A field text (container id, external data, hostname, aggregation key,
+    /// source type, an unknown field) holding `|` or a control character, or an
+    /// unknown field that the dialect would read as a known one.
+    InvalidFieldText,
+    /// A `|T` timestamp of 0.
+    InvalidTimestamp,
+    /// Packed values on a set, in a dialect without packing, or none at all.
+    InvalidPackedValues,
+    /// An event with an empty title.
+    EmptyEventTitle,
+    /// An event title or text, or a service-check message, that would not read
+    /// back as itself: a control character other than a newline, the two bytes
+    /// `\n` (read back as a newline), or a `|` in a service-check message.
+    InvalidText,
+    /// An event or a service check in a dialect without them.
+    MessageNotInDialect,
+    /// A DogStatsD field (`|T`, `|c:`, `|e:`, `|card:`, an unknown field) in a
+    /// dialect without them.
+    FieldNotInDialect,
 }
 
 impl EncodeErrorKind {
@@ -346,6 +458,15 @@ impl EncodeErrorKind {
             EncodeErrorKind::LineTooLong => "line_too_long",
             EncodeErrorKind::BufferTooSmall => "buffer_too_small",
             EncodeErrorKind::Fmt => "fmt",
+            EncodeErrorKind::ReservedNamePrefix => "reserved_name_prefix",
+            EncodeErrorKind::InvalidTag => "invalid_tag",
+            EncodeErrorKind::InvalidFieldText => "invalid_field_text",
+            EncodeErrorKind::InvalidTimestamp => "invalid_timestamp",
+            EncodeErrorKind::InvalidPackedValues => "invalid_packed_values",
+            EncodeErrorKind::EmptyEventTitle => "empty_event_title",
+            EncodeErrorKind::InvalidText => "invalid_text",
+            EncodeErrorKind::MessageNotInDialect => "message_not_in_dialect",
+            EncodeErrorKind::FieldNotInDialect => "field_not_in_dialect",
         }
     }
 
@@ -379,6 +500,29 @@ impl EncodeErrorKind {
             EncodeErrorKind::LineTooLong => "the encoded line exceeds the maximum line length",
             EncodeErrorKind::BufferTooSmall => "the output buffer is too small",
             EncodeErrorKind::Fmt => "the output sink failed",
+            EncodeErrorKind::ReservedNamePrefix => {
+                "the metric name starts with _e{ or _sc|, which DogStatsD reads as an event or a service check"
+            }
+            EncodeErrorKind::InvalidTag => {
+                "a tag key contains ':' or a tag contains ',', '|' or a control character"
+            }
+            EncodeErrorKind::InvalidFieldText => {
+                "a field contains '|' or a control character, or an unknown field looks like a known one"
+            }
+            EncodeErrorKind::InvalidTimestamp => "the timestamp is 0",
+            EncodeErrorKind::InvalidPackedValues => {
+                "packed values need the dogstatsd dialect, a numeric type and at least one value"
+            }
+            EncodeErrorKind::EmptyEventTitle => "the event title is empty",
+            EncodeErrorKind::InvalidText => {
+                "the text contains a control character other than a newline, the two bytes \\n, or (service-check message) '|'"
+            }
+            EncodeErrorKind::MessageNotInDialect => {
+                "events and service checks need the dogstatsd dialect"
+            }
+            EncodeErrorKind::FieldNotInDialect => {
+                "timestamps, container ids, external data, cardinality and unknown fields need the dogstatsd dialect"
+            }
         }
     }
 }

@@ -16,7 +16,7 @@
 //! for result in parse_datagram(datagram, &Config::etsy()) {
 //!     match result {
 //!         Ok(metric) => good.push(metric),
-//!         Err(e) => eprintln!("{e}"), // line 3, byte 43: missing value (...)
+//!         Err(e) => eprintln!("{e}"), // line 3, column 9: missing value (...)
 //!     }
 //! }
 //! assert_eq!(good.len(), 2); // the etsy dialect has no bare-name meters
@@ -55,21 +55,38 @@ mod bytes;
 mod config;
 mod encode;
 mod error;
+mod escaped;
+mod fields;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+mod message;
 mod metric;
+mod packed;
 mod parse;
+mod tags;
+mod warning;
 
-pub use config::{Config, Dialect, UnknownDialect};
-#[cfg(feature = "alloc")]
-pub use encode::encode_datagram;
+pub use config::{Config, Dialect, Leniency, NumberGrammar, Rules, UnknownDialect, ValueRange};
 pub use encode::format_sample_rate;
+#[cfg(feature = "alloc")]
+pub use encode::{encode_datagram, encode_messages};
 pub use error::{Category, EncodeError, EncodeErrorKind, ErrorKind, ParseError, Span};
-pub use metric::{Metric, MetricType, Number, TagIter, Tags, Value};
+pub use escaped::{Chunks, EscapedText};
+pub use fields::{MessageKind, UnknownFieldIter, UnknownFields};
+pub use message::{
+    AlertType, Cardinality, Event, Message, Priority, ServiceCheck, ServiceCheckStatus,
+};
+pub use metric::{Metric, MetricType, Number, Numbers, UnknownMetricType, Value};
 #[cfg(feature = "alloc")]
 pub use metric::{OwnedMetric, OwnedValue};
-pub use parse::{Lines, RawLine, WithRaw, parse_datagram, parse_line};
+pub use packed::{Packed, PackedIter};
+pub use parse::{
+    Lines, Messages, MessagesWithRaw, Parsed, RawLine, WithRaw, parse_datagram, parse_line,
+    parse_message, parse_messages,
+};
+pub use tags::{TagIter, Tags};
+pub use warning::{Warning, WarningKind, Warnings};
 
 /// The workspace README's example, compiled and run as a doc test.
 #[cfg(doctest)]

@@ -3,6 +3,11 @@
 
 use core::fmt;
 
+use crate::fields::UnknownFields;
+use crate::message::Cardinality;
+use crate::packed::{Packed, PackedIter};
+use crate::tags::Tags;
+
 /// The type of a metric: what the server does with its values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
@@ -21,8 +26,7 @@ pub enum MetricType {
     Meter,
     /// `s`: the server counts distinct members (etsy dialect).
     Set,
-    /// `d`: a DogStatsD distribution (no dialect of this version has it; kept so
-    /// the data model needs no change when one does).
+    /// `d`: a DogStatsD distribution (dogstatsd dialect).
     Distribution,
 }
 
@@ -65,6 +69,22 @@ impl MetricType {
         }
     }
 
+    /// The type whose wire [`code`](MetricType::code) is `code` (case-sensitive),
+    /// in any dialect.
+    #[inline]
+    pub fn from_code_bytes(code: &[u8]) -> Option<MetricType> {
+        Some(match code {
+            b"c" => MetricType::Counter,
+            b"g" => MetricType::Gauge,
+            b"ms" => MetricType::Timer,
+            b"h" => MetricType::Histogram,
+            b"m" => MetricType::Meter,
+            b"s" => MetricType::Set,
+            b"d" => MetricType::Distribution,
+            _ => return None,
+        })
+    }
+
     /// The type whose protocol [`name`](MetricType::name) is `name`.
     pub fn from_name(name: &str) -> Option<MetricType> {
         MetricType::ALL.iter().copied().find(|t| t.name() == name)
@@ -75,6 +95,34 @@ impl MetricType {
     /// counter range).
     pub const fn is_signed(self) -> bool {
         matches!(self, MetricType::Counter)
+    }
+}
+
+/// The text given to `MetricType::from_str` is not a wire code of any type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnknownMetricType;
+
+impl fmt::Display for UnknownMetricType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("unknown metric type code (expected one of: c, g, ms, h, m, s, d)")
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for UnknownMetricType {}
+
+/// Parses a wire code (`"c"`, `"ms"`, ...), as written after the value.
+///
+/// ```
+/// use statsd_wire::MetricType;
+/// assert_eq!("ms".parse(), Ok(MetricType::Timer));
+/// assert!("timer".parse::<MetricType>().is_err());
+/// ```
+impl core::str::FromStr for MetricType {
+    type Err = UnknownMetricType;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        MetricType::from_code_bytes(s.as_bytes()).ok_or(UnknownMetricType)
     }
 }
 
@@ -183,6 +231,56 @@ impl From<f64> for Number {
     }
 }
 
+impl From<f32> for Number {
+    /// The `f64` of the same value (`0.1f32` is `0.10000000149011612`).
+    fn from(v: f32) -> Self {
+        Number::Float(f64::from(v))
+    }
+}
+
+macro_rules! number_from_unsigned {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Number {
+            fn from(v: $t) -> Self {
+                Number::PosInt(v as u64)
+            }
+        }
+    )*};
+}
+
+macro_rules! number_from_signed {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Number {
+            fn from(v: $t) -> Self {
+                Number::from_i64(v as i64)
+            }
+        }
+    )*};
+}
+
+number_from_unsigned!(u8, u16, u32, usize);
+number_from_signed!(i8, i16, i32, isize);
+
+impl From<core::time::Duration> for Number {
+    /// A duration in milliseconds, the unit of timers: whole milliseconds as an
+    /// integer, anything finer as a float (`1.5` for 1500 microseconds).
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use statsd_wire::{Metric, MetricType, Number};
+    /// assert_eq!(Number::from(Duration::from_millis(12)), Number::PosInt(12));
+    /// assert_eq!(Number::from(Duration::from_micros(1500)), Number::Float(1.5));
+    /// assert_eq!(Metric::new("rtt", MetricType::Timer, Duration::from_millis(3)).to_string(), "rtt:3|ms");
+    /// ```
+    fn from(d: core::time::Duration) -> Self {
+        if d.subsec_nanos() % 1_000_000 == 0 {
+            Number::PosInt(u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        } else {
+            Number::Float(d.as_secs_f64() * 1000.0)
+        }
+    }
+}
+
 impl fmt::Display for Number {
     /// The canonical text: integers in decimal without `+` or leading zeros,
     /// floats in their shortest round-trip form, always with a `.` or an exponent.
@@ -193,7 +291,10 @@ impl fmt::Display for Number {
 }
 
 /// The value of a metric.
-#[derive(Clone, Copy, Debug, PartialEq)]
+///
+/// Equality compares values: `Packed` with one number equals `Number` of that
+/// number (both are written as one value).
+#[derive(Clone, Copy, Debug)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 #[non_exhaustive]
 pub enum Value<'a> {
@@ -201,86 +302,56 @@ pub enum Value<'a> {
     Number(Number),
     /// The member text of a set, borrowed from the input.
     Set(&'a str),
+    /// Several numbers in one line (dogstatsd dialect, every type but sets).
+    Packed(Packed<'a>),
 }
 
-impl Value<'_> {
-    /// The number, if this is one.
+impl<'a> Value<'a> {
+    /// The number, if this is one number.
     pub const fn as_number(&self) -> Option<Number> {
         match self {
             Value::Number(n) => Some(*n),
-            Value::Set(_) => None,
+            Value::Set(_) | Value::Packed(_) => None,
+        }
+    }
+
+    /// The numbers, in order: one for [`Value::Number`], every packed value for
+    /// [`Value::Packed`], none for a set.
+    pub fn numbers(&self) -> Numbers<'a> {
+        match self {
+            Value::Number(n) => Numbers::One(Some(*n)),
+            Value::Set(_) => Numbers::One(None),
+            Value::Packed(p) => Numbers::Packed(p.iter()),
         }
     }
 }
 
-/// The raw tag section of a line (the text after `|#`), iterated lazily. No
-/// dialect of this version produces tags; the type is here so that the DogStatsD
-/// dialect adds no new lifetime or field to [`Metric`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
-pub struct Tags<'a> {
-    raw: &'a str,
-}
-
-impl<'a> Tags<'a> {
-    /// Tags over the raw text of a tag section (`k:v,flag,...`, without `|#`).
-    pub const fn new(raw: &'a str) -> Self {
-        Tags { raw }
-    }
-
-    /// The raw text, as on the wire.
-    pub const fn as_str(&self) -> &'a str {
-        self.raw
-    }
-
-    /// The tags in order, duplicates kept: `key:value` splits at the first `:`,
-    /// a bare `key` has no value; empty items are skipped.
-    ///
-    /// ```
-    /// use statsd_wire::Tags;
-    /// let tags: Vec<_> = Tags::new("env:prod,canary,,url:http://x").iter().collect();
-    /// assert_eq!(tags, [("env", Some("prod")), ("canary", None), ("url", Some("http://x"))]);
-    /// ```
-    pub fn iter(&self) -> TagIter<'a> {
-        TagIter { rest: self.raw }
+impl PartialEq for Value<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Value::Set(a), Value::Set(b)) => a == b,
+            (Value::Set(_), _) | (_, Value::Set(_)) => false,
+            (a, b) => a.numbers().eq(b.numbers()),
+        }
     }
 }
 
-impl<'a> IntoIterator for Tags<'a> {
-    type Item = (&'a str, Option<&'a str>);
-    type IntoIter = TagIter<'a>;
-
-    fn into_iter(self) -> TagIter<'a> {
-        self.iter()
-    }
-}
-
-/// An iterator over the `(key, value)` pairs of [`Tags`].
+/// The numbers of a [`Value`], from [`Value::numbers`].
 #[derive(Clone, Debug)]
-pub struct TagIter<'a> {
-    rest: &'a str,
+pub enum Numbers<'a> {
+    /// One number (or none, for a set).
+    One(Option<Number>),
+    /// Packed values.
+    Packed(PackedIter<'a>),
 }
 
-impl<'a> Iterator for TagIter<'a> {
-    type Item = (&'a str, Option<&'a str>);
+impl Iterator for Numbers<'_> {
+    type Item = Number;
 
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if self.rest.is_empty() {
-                return None;
-            }
-            let (item, rest) = match self.rest.find(',') {
-                Some(i) => (&self.rest[..i], &self.rest[i + 1..]),
-                None => (self.rest, ""),
-            };
-            self.rest = rest;
-            if item.is_empty() {
-                continue;
-            }
-            return Some(match item.find(':') {
-                Some(i) => (&item[..i], Some(&item[i + 1..])),
-                None => (item, None),
-            });
+    fn next(&mut self) -> Option<Number> {
+        match self {
+            Numbers::One(n) => n.take(),
+            Numbers::Packed(it) => it.next(),
         }
     }
 }
@@ -315,8 +386,19 @@ pub struct Metric<'a> {
     /// For gauges: the value is a change (the line's explicit `+` or `-` in a
     /// dialect with deltas), not the new value.
     pub delta: bool,
-    /// The tag section, when the dialect has tags and the line has one.
+    /// The tag section (`|#...`), when the dialect has tags and the line has
+    /// one; `Some` of an empty section for a bare `|#`.
     pub tags: Option<Tags<'a>>,
+    /// The `|T<seconds>` field: a Unix timestamp (at least 1), dogstatsd.
+    pub timestamp: Option<u64>,
+    /// The `|c:<container id>` field's text, as written (`ci-abc,in-12`).
+    pub container_id: Option<&'a str>,
+    /// The `|e:<external data>` field's text, as written.
+    pub external_data: Option<&'a str>,
+    /// The `|card:<cardinality>` field.
+    pub cardinality: Option<Cardinality>,
+    /// The fields the dialect does not define, kept in order.
+    pub unknown_fields: UnknownFields<'a>,
 }
 
 impl<'a> Metric<'a> {
@@ -329,18 +411,36 @@ impl<'a> Metric<'a> {
             sample_rate: None,
             delta: false,
             tags: None,
+            timestamp: None,
+            container_id: None,
+            external_data: None,
+            cardinality: None,
+            unknown_fields: UnknownFields::NONE,
+        }
+    }
+
+    /// A metric with several values (dogstatsd dialect; every type but sets).
+    ///
+    /// ```
+    /// use statsd_wire::{Config, Metric, MetricType, Number, Packed};
+    /// let values = [Number::PosInt(1), Number::Float(2.5)];
+    /// let m = Metric::packed("latency", MetricType::Distribution, Packed::new(&values));
+    /// let mut out = Vec::new();
+    /// m.encode(&Config::dogstatsd(), &mut out).unwrap();
+    /// assert_eq!(out, b"latency:1:2.5|d");
+    /// ```
+    pub fn packed(name: &'a str, kind: MetricType, values: Packed<'a>) -> Self {
+        Metric {
+            value: Value::Packed(values),
+            ..Metric::new(name, kind, 0u64)
         }
     }
 
     /// A set metric with member `member`.
     pub fn set(name: &'a str, member: &'a str) -> Self {
         Metric {
-            name,
-            kind: MetricType::Set,
             value: Value::Set(member),
-            sample_rate: None,
-            delta: false,
-            tags: None,
+            ..Metric::new(name, MetricType::Set, 0u64)
         }
     }
 
@@ -363,6 +463,12 @@ impl<'a> Metric<'a> {
         self
     }
 
+    /// The same metric with a `|T` timestamp (Unix seconds; dogstatsd).
+    pub fn with_timestamp(mut self, seconds: u64) -> Self {
+        self.timestamp = Some(seconds);
+        self
+    }
+
     /// The numeric value, if the metric is not a set.
     pub const fn number(&self) -> Option<Number> {
         self.value.as_number()
@@ -380,7 +486,7 @@ impl<'a> Metric<'a> {
     /// assert!(!parse_line(b"a:9007199254740993|c", &spec).unwrap().is_portable());
     /// ```
     pub fn is_portable(&self) -> bool {
-        self.number().is_none_or(Number::is_portable)
+        self.value.numbers().all(Number::is_portable)
     }
 
     /// An owned copy.
@@ -396,8 +502,14 @@ pub use owned::{OwnedMetric, OwnedValue};
 #[cfg(feature = "alloc")]
 mod owned {
     use alloc::string::{String, ToString};
+    use alloc::vec::Vec;
+    use core::fmt;
 
-    use super::{Metric, MetricType, Number, Tags, Value};
+    use super::{Metric, MetricType, Number, Value};
+    use crate::fields::{MessageKind, UnknownFields};
+    use crate::message::Cardinality;
+    use crate::packed::Packed;
+    use crate::tags::Tags;
 
     /// The value of an [`OwnedMetric`].
     #[derive(Clone, Debug, PartialEq)]
@@ -407,6 +519,8 @@ mod owned {
         Number(Number),
         /// A set member.
         Set(String),
+        /// Packed values.
+        Packed(Vec<Number>),
     }
 
     /// A [`Metric`] that owns its text, for keeping metrics beyond the input
@@ -418,7 +532,7 @@ mod owned {
     ///     let buf = b"users:alice|s".to_vec();
     ///     parse_line(&buf, &Config::etsy()).unwrap().into_owned()
     /// };
-    /// assert_eq!(owned.as_metric().to_string(), "users:alice|s");
+    /// assert_eq!(owned.to_string(), "users:alice|s");
     /// ```
     #[derive(Clone, Debug, PartialEq)]
     #[non_exhaustive]
@@ -433,8 +547,18 @@ mod owned {
         pub sample_rate: Option<f64>,
         /// Whether a gauge value is a change.
         pub delta: bool,
-        /// The raw tag section.
+        /// The tag section's wire text (without `|#`).
         pub tags: Option<String>,
+        /// The `|T` timestamp.
+        pub timestamp: Option<u64>,
+        /// The `|c:` container id.
+        pub container_id: Option<String>,
+        /// The `|e:` external data.
+        pub external_data: Option<String>,
+        /// The `|card:` cardinality.
+        pub cardinality: Option<Cardinality>,
+        /// The unknown fields, joined by `|` (`None` when there is none).
+        pub unknown_fields: Option<String>,
     }
 
     impl OwnedMetric {
@@ -446,26 +570,64 @@ mod owned {
                 value: match &self.value {
                     OwnedValue::Number(n) => Value::Number(*n),
                     OwnedValue::Set(s) => Value::Set(s),
+                    OwnedValue::Packed(v) => Value::Packed(Packed::new(v)),
                 },
                 sample_rate: self.sample_rate,
                 delta: self.delta,
                 tags: self.tags.as_deref().map(Tags::new),
+                timestamp: self.timestamp,
+                container_id: self.container_id.as_deref(),
+                external_data: self.external_data.as_deref(),
+                cardinality: self.cardinality,
+                unknown_fields: UnknownFields::wire(
+                    self.unknown_fields.as_deref(),
+                    MessageKind::Metric,
+                ),
             }
+        }
+    }
+
+    impl fmt::Display for OwnedMetric {
+        /// The canonical form, as [`Metric`]'s `Display`.
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fmt::Display::fmt(&self.as_metric(), f)
         }
     }
 
     impl From<Metric<'_>> for OwnedMetric {
         fn from(m: Metric<'_>) -> Self {
+            let mut tags = None;
+            if let Some(t) = m.tags {
+                let mut text = String::new();
+                let _ = t.write_wire(&mut text);
+                tags = Some(text);
+            }
+            let mut unknown: Option<String> = None;
+            for field in m.unknown_fields.iter() {
+                match &mut unknown {
+                    Some(text) => {
+                        text.push('|');
+                        text.push_str(field);
+                    }
+                    None => unknown = Some(field.to_string()),
+                }
+            }
             OwnedMetric {
                 name: m.name.to_string(),
                 kind: m.kind,
                 value: match m.value {
                     Value::Number(n) => OwnedValue::Number(n),
                     Value::Set(s) => OwnedValue::Set(s.to_string()),
+                    Value::Packed(p) => OwnedValue::Packed(p.iter().collect()),
                 },
                 sample_rate: m.sample_rate,
                 delta: m.delta,
-                tags: m.tags.map(|t| t.as_str().to_string()),
+                tags,
+                timestamp: m.timestamp,
+                container_id: m.container_id.map(str::to_string),
+                external_data: m.external_data.map(str::to_string),
+                cardinality: m.cardinality,
+                unknown_fields: unknown,
             }
         }
     }

@@ -65,3 +65,50 @@ fn parsing_allocates_nothing() {
         );
     }
 }
+
+const DOGSTATSD: &[u8] =
+    b"api.requests:1|c|@0.1|#env:prod,canary\nlat:1:2.5::3|d|#a,,b|T1657100540\n\
+users:alice:bob|s\ng:-5|g|c:ci-abc,in-12|e:it-false,cn-a|card:high|f:new|\n\
+_e{6,14}:Deploy|line 1\\nline 2|d:12|h:web-1|k:k|p:low|s:src|t:warning|#env:prod\n\
+_sc|db.up|2|d:21|h:db-1|#role:replica|m:replica\\nlag\n\
+_e{5,2}:title|text\n_sc|x|7\na:NaN|g\nb:1|c|T0\n_e{0,4}:|text\nc:1|c|@2|@0.5|#x|#y\r\n";
+
+#[test]
+fn parsing_dogstatsd_messages_allocates_nothing() {
+    let config = Config::dogstatsd();
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    let (mut ok, mut bad, mut seen) = (0usize, 0usize, 0usize);
+    let mut text = [0u8; 64];
+    for result in statsd_wire::parse_messages(DOGSTATSD, &config) {
+        match result {
+            Ok(parsed) => {
+                ok += 1;
+                seen += parsed.warnings.len();
+                match parsed.message {
+                    statsd_wire::Message::Metric(m) => {
+                        seen += m.value.numbers().count();
+                        seen += m.tags.map_or(0, |t| t.iter().count());
+                        seen += m.unknown_fields.iter().count();
+                    }
+                    statsd_wire::Message::Event(e) => {
+                        seen += e.text.unescape_into(&mut text).unwrap();
+                        seen += e.tags.map_or(0, |t| t.iter().count());
+                    }
+                    statsd_wire::Message::ServiceCheck(c) => {
+                        seen += c.message.map_or(0, |m| m.chunks().count());
+                    }
+                    _ => {}
+                }
+                let mut buf = [0u8; 256];
+                seen += parsed
+                    .message
+                    .encode_to_slice(&config, &mut buf)
+                    .unwrap_or(0);
+            }
+            Err(e) => bad += e.offset() + 1,
+        }
+    }
+    let after = ALLOCATIONS.load(Ordering::SeqCst);
+    assert!(ok >= 6 && bad > 4 && seen > 20, "{ok} {bad} {seen}");
+    assert_eq!(after - before, 0, "parsing DogStatsD allocated");
+}

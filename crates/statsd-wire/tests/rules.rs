@@ -399,7 +399,7 @@ fn datagram_framing_and_recovery() {
     assert_eq!(results[2].unwrap().name, "b");
     let e = results[3].unwrap_err();
     assert_eq!(
-        (e.kind(), e.line(), e.offset()),
+        (e.kind(), e.line_index(), e.offset()),
         (ErrorKind::ValueOutOfRange, 4, 19)
     );
     assert_eq!(parse_datagram(b"", &spec()).count(), 0);
@@ -452,7 +452,11 @@ fn error_codes_are_unique_and_round_trip() {
 fn errors_are_small_and_copy() {
     fn is_copy<T: Copy>() {}
     is_copy::<statsd_wire::ParseError>();
-    assert!(size_of::<statsd_wire::ParseError>() <= 32);
+    is_copy::<statsd_wire::Warning>();
+    is_copy::<statsd_wire::Warnings>();
+    // Kind, span, line index and line start: five words at most.
+    assert!(size_of::<statsd_wire::ParseError>() <= 40);
+    assert!(size_of::<statsd_wire::Warning>() <= 40);
 }
 
 #[test]
@@ -480,7 +484,7 @@ fn lines_after_invalid_utf8_are_still_read_as_text() {
     assert_eq!(results[0].unwrap().name, "caf\u{e9}");
     let e = results[1].unwrap_err();
     assert_eq!(
-        (e.kind(), e.offset(), e.line()),
+        (e.kind(), e.offset(), e.line_index()),
         (ErrorKind::InvalidUtf8, 13, 1)
     );
     assert_eq!(results[2].unwrap().name, "na\u{ef}ve");

@@ -30,7 +30,7 @@ fn one_line_result_per_line_with_its_number() {
         lines[1]["error"]["message"]
             .as_str()
             .unwrap()
-            .starts_with("line 3, byte 15: missing value")
+            .starts_with("line 3, column 4: missing value")
     );
     assert_eq!(lines[2]["metric"]["sample_rate"], "0.1");
     assert_eq!(lines[3]["metric"]["delta"], true);

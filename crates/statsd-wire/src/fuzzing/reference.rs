@@ -40,7 +40,13 @@ struct Rules {
     rate_grammar: Grammar,
 }
 
-fn rules(dialect: Dialect) -> Rules {
+/// Whether this reference parser implements `dialect` (the differential
+/// target compares the two parsers on these only).
+pub fn supports(dialect: Dialect) -> bool {
+    rules(dialect).is_some()
+}
+
+fn rules(dialect: Dialect) -> Option<Rules> {
     const SPEC_TYPES: &[(&[u8], MetricType)] = &[
         (b"c", MetricType::Counter),
         (b"g", MetricType::Gauge),
@@ -56,7 +62,7 @@ fn rules(dialect: Dialect) -> Rules {
         (b"m", MetricType::Meter),
         (b"s", MetricType::Set),
     ];
-    match dialect {
+    Some(match dialect {
         Dialect::Spec => Rules {
             types: SPEC_TYPES,
             rate_on_counters_only: true,
@@ -75,7 +81,8 @@ fn rules(dialect: Dialect) -> Rules {
             value_grammar: Grammar::EtsyValue,
             rate_grammar: Grammar::EtsyRate,
         },
-    }
+        _ => return None,
+    })
 }
 
 /// A fault: kind, start, end (relative to the line).
@@ -84,7 +91,7 @@ type Fault = (ErrorKind, usize, usize);
 /// Parses a datagram: one result per non-empty line, spans from the start of
 /// `data`.
 pub fn parse_datagram<'a>(data: &'a [u8], config: &Config) -> Vec<Result<Metric<'a>, ParseError>> {
-    let rules = rules(config.dialect());
+    let rules = rules(config.dialect()).expect("a dialect the reference parser implements");
     let mut results = Vec::new();
     let mut line_start = 0;
     for (index, line) in data.split(|&b| b == b'\n').enumerate() {
@@ -96,8 +103,9 @@ pub fn parse_datagram<'a>(data: &'a [u8], config: &Config) -> Vec<Result<Metric<
         if rules.strip_trailing_cr && line == b"\r" {
             continue;
         }
-        let result = parse(line, config)
-            .map_err(|(kind, s, e)| ParseError::new(kind, Span::new(start + s, start + e), index));
+        let result = parse(line, config).map_err(|(kind, s, e)| {
+            ParseError::new(kind, Span::new(start + s, start + e), index, start)
+        });
         results.push(result);
     }
     results
@@ -105,11 +113,11 @@ pub fn parse_datagram<'a>(data: &'a [u8], config: &Config) -> Vec<Result<Metric<
 
 /// Parses one line (without its `\n`).
 pub fn parse_line<'a>(line: &'a [u8], config: &Config) -> Result<Metric<'a>, ParseError> {
-    parse(line, config).map_err(|(kind, s, e)| ParseError::new(kind, Span::new(s, e), 0))
+    parse(line, config).map_err(|(kind, s, e)| ParseError::new(kind, Span::new(s, e), 0, 0))
 }
 
 fn parse<'a>(line: &'a [u8], config: &Config) -> Result<Metric<'a>, Fault> {
-    let rules = rules(config.dialect());
+    let rules = rules(config.dialect()).expect("a dialect the reference parser implements");
 
     // 1. The length, of the whole line.
     if line.len() > config.max_line_len() {
@@ -219,14 +227,11 @@ fn parse<'a>(line: &'a [u8], config: &Config) -> Result<Metric<'a>, Fault> {
         sample_rate = Some(rate);
     }
 
-    Ok(Metric {
-        name,
-        kind,
-        value,
-        sample_rate,
-        delta,
-        tags: None,
-    })
+    let mut metric = Metric::new(name, kind, 0u64);
+    metric.value = value;
+    metric.sample_rate = sample_rate;
+    metric.delta = delta;
+    Ok(metric)
 }
 
 /// `bytes` as UTF-8; the error spans the first bad sequence (to the end when
@@ -480,10 +485,13 @@ mod tests {
         assert!(parse_line(b"gauge:-5|g", &etsy).unwrap().delta);
         let results = parse_datagram(b"a:1|c\n\nbad\nb:2.5|ms\n", &etsy);
         assert_eq!(results.len(), 3);
-        assert_eq!(results[1].unwrap_err().line(), 2);
+        assert_eq!(results[1].unwrap_err().line_index(), 2);
         let err = parse_datagram(b"ok:1|c\nbad:1.|c\n", &spec)[1].unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidValue);
-        assert_eq!((err.line(), err.span().start, err.span().end), (1, 11, 13));
+        assert_eq!(
+            (err.line_index(), err.span().start, err.span().end),
+            (1, 11, 13)
+        );
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! One line: `<name>:<value>|<type>[|@<rate>]`, or a bare `<name>`.
+//! One metric line: `<name>:<value>[:<value>...]|<type>[|<field>...]`, or a
+//! bare `<name>` where the dialect has the meter shorthand.
 //!
 //! When a line has several faults, the one reported is the first in this order:
 //! line length; a control character anywhere (the first one); the name (empty,
@@ -9,87 +10,49 @@
 //! The hot path reads each byte about once: the name's end is found with
 //! `memchr2`, UTF-8 is validated once per datagram (names are cut from that
 //! text), and a control character is looked for only where no grammar excludes
-//! it anyway (the name and a set member). On the error path the whole line is
-//! rescanned for a control character, which keeps the precedence above.
+//! it anyway (the name, a set member, the text fields). On the error path the
+//! whole line is rescanned for a control character, which keeps the precedence
+//! above. Every rule comes from the dialect's [`Rules`] row.
 
+use super::fields::{self, Field};
 use super::number::{self, Grammar, Range};
-use crate::config::{Config, Dialect};
-use crate::error::{ErrorKind, ParseError, Span};
-use crate::metric::{Metric, MetricType, Number, Value};
-
-/// A fault at `start..end`, relative to the line.
-type Fault = (ErrorKind, usize, usize);
-
+use super::{Fault, Found, str_at};
 use crate::bytes::has_control;
+use crate::config::{Leniency, NumberGrammar, Rules, ValueRange};
+use crate::error::ErrorKind;
+use crate::fields::{MessageKind, UnknownFields};
+use crate::metric::{Metric, MetricType, Number, Value};
+use crate::packed::Packed;
+use crate::tags::Tags;
+use crate::warning::WarningKind;
+
+/// The fault reported when a control character was seen; the caller replaces
+/// it with the first control character of the line.
+pub(super) const CONTROL: Fault = (ErrorKind::ControlCharacter, 0, 0);
 
 /// `(token, rest)`: `input` split at its first `|` (the `|` stays in the rest).
 /// Values, types and fields are a few bytes long: a plain loop costs less here
 /// than `memchr`'s set-up (measured with callgrind).
 #[inline]
-fn split_at_pipe(input: &[u8]) -> (&[u8], &[u8]) {
+pub(super) fn split_at_pipe(input: &[u8]) -> (&[u8], &[u8]) {
     let end = input.iter().position(|&b| b == b'|').unwrap_or(input.len());
     input.split_at(end)
 }
 
-/// The text of `bytes[start..end]`: cut from `text` (the line's bytes already
-/// known to be UTF-8, possibly only a prefix of them) when it covers the range,
-/// else validated here, with the offset of the first invalid byte.
-#[inline]
-fn str_at<'a>(bytes: &'a [u8], text: &'a str, start: usize, end: usize) -> Result<&'a str, Fault> {
-    if let Some(s) = text.get(start..end) {
-        return Ok(s);
-    }
-    let token = &bytes[start..end];
-    core::str::from_utf8(token).map_err(|e| {
-        let at = e.valid_up_to();
-        let len = e.error_len().unwrap_or(token.len() - at);
-        (ErrorKind::InvalidUtf8, start + at, start + at + len)
-    })
+/// Whether `name` uses only the characters the DogStatsD documentation allows.
+fn is_portable_name(name: &[u8]) -> bool {
+    name.iter()
+        .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
 }
 
-/// Parses one line (without its `\n`): `text` is the longest prefix of `line`
-/// known to be UTF-8 (may be empty: then tokens are validated one by one).
-/// Spans are shifted by `base` and the error carries `index`.
-pub(crate) fn parse_line_at<'a>(
-    line: &'a [u8],
+/// Parses the body of a metric line (without its tolerated `\r`): `text` is
+/// the longest prefix of `body` known to be UTF-8.
+pub(super) fn parse_metric<'a>(
+    body: &'a [u8],
     text: &'a str,
-    base: usize,
-    index: usize,
-    config: &Config,
-) -> Result<Metric<'a>, ParseError> {
-    parse(line, text, config).map_err(|(kind, start, end)| {
-        ParseError::new(kind, Span::new(start, end).shift(base), index)
-    })
-}
-
-/// The line without the `\r` the dialect tolerates at its end.
-#[inline]
-fn body(line: &[u8], dialect: Dialect) -> &[u8] {
-    match line {
-        [body @ .., b'\r'] if dialect.strips_trailing_cr() => body,
-        _ => line,
-    }
-}
-
-fn parse<'a>(line: &'a [u8], text: &'a str, config: &Config) -> Result<Metric<'a>, Fault> {
-    if line.len() > config.max_line_len() {
-        return Err((ErrorKind::LineTooLong, 0, line.len()));
-    }
-    let body = body(line, config.dialect());
-    parse_body(body, text, config.dialect()).map_err(|fault| {
-        // Precedence: a control character anywhere is reported first.
-        match crate::bytes::first_control(body) {
-            Some(at) => (ErrorKind::ControlCharacter, at, at + 1),
-            None => fault,
-        }
-    })
-}
-
-/// The fault reported when a control character was seen; [`parse`] replaces it
-/// with the first control character of the line.
-const CONTROL: Fault = (ErrorKind::ControlCharacter, 0, 0);
-
-fn parse_body<'a>(body: &'a [u8], text: &'a str, dialect: Dialect) -> Result<Metric<'a>, Fault> {
+    rules: &Rules,
+    found: &mut Found,
+) -> Result<Metric<'a>, Fault> {
     if body.is_empty() {
         return Err((ErrorKind::EmptyLine, 0, 0));
     }
@@ -104,7 +67,7 @@ fn parse_body<'a>(body: &'a [u8], text: &'a str, dialect: Dialect) -> Result<Met
     let name = str_at(body, text, 0, name_end)?;
 
     let value_start = match body.get(name_end) {
-        None if dialect.has_bare_name_meter() => {
+        None if rules.bare_name_meter => {
             return Ok(Metric::new(name, MetricType::Meter, 1u64));
         }
         None => return Err((ErrorKind::MissingValue, name_end, name_end)),
@@ -122,101 +85,311 @@ fn parse_body<'a>(body: &'a [u8], text: &'a str, dialect: Dialect) -> Result<Met
     };
 
     let type_start = value_end + 1;
-    let (code, mut rest) = split_at_pipe(after_pipe);
+    let (code, rest) = split_at_pipe(after_pipe);
     let type_end = type_start + code.len();
     if code.is_empty() {
         return Err((ErrorKind::MissingType, type_start, type_start));
     }
-    let kind = dialect
-        .metric_type(code)
+    let kind = MetricType::from_code_bytes(code)
+        .filter(|t| rules.types.contains(t))
         .ok_or((ErrorKind::UnknownType, type_start, type_end))?;
 
     let (value, delta) = if kind == MetricType::Set {
         if has_control(value) {
             return Err(CONTROL);
         }
-        if value.contains(&b':') {
+        if !rules.set_member_colon && value.contains(&b':') {
             return Err((ErrorKind::InvalidValue, value_start, value_end));
         }
         (
             Value::Set(str_at(body, text, value_start, value_end)?),
             false,
         )
+    } else if rules.packed_values && value.contains(&b':') {
+        (
+            read_packed(body, text, value_start, value_end, kind, rules, found)?,
+            false,
+        )
     } else {
         let (n, delta) =
-            parse_number(value, kind, dialect).map_err(|k| (k, value_start, value_end))?;
+            parse_number(value, kind, rules).map_err(|k| (k, value_start, value_end))?;
+        if !n.is_portable() {
+            found.warn(WarningKind::NonPortableInteger, value_start, value_end);
+        }
         (Value::Number(n), delta)
     };
 
-    let mut sample_rate = None;
-    let mut pos = type_end;
+    let mut metric = Metric::new(name, kind, 0u64);
+    metric.value = value;
+    metric.delta = delta;
+    read_fields(&mut metric, body, text, type_end, rest, rules, found)?;
+    if rules.dogstatsd_fields && !is_portable_name(name.as_bytes()) {
+        found.warn(WarningKind::NonPortableName, 0, name_end);
+    }
+    Ok(metric)
+}
+
+/// Packed values `v1:v2:...` at `start..end` (DogStatsD protocol 1.1): empty
+/// items are skipped with a warning; one value left is a plain number.
+fn read_packed<'a>(
+    body: &'a [u8],
+    text: &'a str,
+    start: usize,
+    end: usize,
+    kind: MetricType,
+    rules: &Rules,
+    found: &mut Found,
+) -> Result<Value<'a>, Fault> {
+    let mut count = 0;
+    let mut single = Number::PosInt(0);
+    let mut at = start;
+    for item in body[start..end].split(|&b| b == b':') {
+        let item_end = at + item.len();
+        if item.is_empty() {
+            found.warn(WarningKind::EmptyValue, at, at);
+        } else {
+            let (n, _) = parse_number(item, kind, rules).map_err(|k| (k, at, item_end))?;
+            if !n.is_portable() {
+                found.warn(WarningKind::NonPortableInteger, at, item_end);
+            }
+            single = n;
+            count += 1;
+        }
+        at = item_end + 1;
+    }
+    match count {
+        0 => Err((ErrorKind::MissingValue, start, end)),
+        1 => Ok(Value::Number(single)),
+        _ => Ok(Value::Packed(Packed::wire(str_at(body, text, start, end)?))),
+    }
+}
+
+/// The fields after the type, from `rest` (which starts at the first `|`, at
+/// `pos` in the line).
+fn read_fields<'a>(
+    metric: &mut Metric<'a>,
+    body: &'a [u8],
+    text: &'a str,
+    mut pos: usize,
+    mut rest: &'a [u8],
+    rules: &Rules,
+    found: &mut Found,
+) -> Result<(), Fault> {
+    if rest.is_empty() {
+        return Ok(());
+    }
+    let section_start = pos + 1;
+    let mut seen = 0u32;
     while let Some((_pipe, after_pipe)) = rest.split_first() {
         let start = pos + 1;
         let (field, next) = split_at_pipe(after_pipe);
         let end = start + field.len();
-        match field {
-            [b'@', text @ ..] => {
-                if sample_rate.is_some() {
-                    return Err((ErrorKind::DuplicateSampleRate, start, end));
+        if rules.dogstatsd_fields {
+            read_dogstatsd_field(
+                metric, body, text, field, start, end, rules, &mut seen, found,
+            )?;
+        } else {
+            match field {
+                [b'@', rate @ ..] => {
+                    if metric.sample_rate.is_some() {
+                        return Err((ErrorKind::DuplicateSampleRate, start, end));
+                    }
+                    if !rules.sample_rate_types.contains(&metric.kind) {
+                        return Err((ErrorKind::SampleRateNotAllowed, start, end));
+                    }
+                    metric.sample_rate =
+                        Some(parse_sample_rate(rate, rules, start + 1, end, found)?);
                 }
-                if !dialect.allows_sample_rate(kind) {
-                    return Err((ErrorKind::SampleRateNotAllowed, start, end));
-                }
-                let rate = parse_sample_rate(text, dialect).map_err(|k| (k, start + 1, end))?;
-                sample_rate = Some(rate);
+                _ => return Err((ErrorKind::UnknownField, start, end)),
             }
-            _ => return Err((ErrorKind::UnknownField, start, end)),
         }
         pos = end;
         rest = next;
     }
+    if rules.dogstatsd_fields {
+        metric.unknown_fields = UnknownFields::wire(
+            Some(str_at(body, text, section_start, pos)?),
+            MessageKind::Metric,
+        );
+    }
+    Ok(())
+}
 
-    Ok(Metric {
-        name,
-        kind,
-        value,
-        sample_rate,
-        delta,
-        tags: None,
-    })
+/// Text of a field value at `start..end`: UTF-8 without control characters.
+pub(super) fn field_text<'a>(
+    body: &'a [u8],
+    text: &'a str,
+    start: usize,
+    end: usize,
+) -> Result<&'a str, Fault> {
+    if has_control(&body[start..end]) {
+        return Err(CONTROL);
+    }
+    str_at(body, text, start, end)
+}
+
+/// Reads a tag section at `start..end` (after the `#`), warning about empty tags.
+pub(super) fn read_tags<'a>(
+    body: &'a [u8],
+    text: &'a str,
+    start: usize,
+    end: usize,
+    found: &mut Found,
+) -> Result<Tags<'a>, Fault> {
+    let raw = field_text(body, text, start, end)?;
+    if !raw.is_empty() {
+        let mut at = start;
+        for tag in raw.split(',') {
+            if tag.is_empty() {
+                found.warn(WarningKind::EmptyTag, at, at);
+            }
+            at += tag.len() + 1;
+        }
+    }
+    Ok(Tags::new(raw))
+}
+
+/// Notes a known field; a second one is a warning (the last one wins).
+pub(super) fn note_duplicate(
+    field: &Field<'_>,
+    seen: &mut u32,
+    start: usize,
+    end: usize,
+    found: &mut Found,
+) {
+    if let Some(slot) = field.slot() {
+        if *seen & (1 << slot) != 0 {
+            found.warn(WarningKind::DuplicateField, start, end);
+        }
+        *seen |= 1 << slot;
+    }
+}
+
+/// A field every DogStatsD message shares (`#`, `c:`, `e:`, `card:`) or an
+/// unknown one; `Ok(false)` when `field` is neither (the caller's own field).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn read_shared_field<'a>(
+    field: Field<'a>,
+    body: &'a [u8],
+    text: &'a str,
+    start: usize,
+    end: usize,
+    tags: &mut Option<Tags<'a>>,
+    container_id: &mut Option<&'a str>,
+    external_data: &mut Option<&'a str>,
+    cardinality: &mut Option<crate::message::Cardinality>,
+    found: &mut Found,
+) -> Result<bool, Fault> {
+    match field {
+        Field::Tags(_) => *tags = Some(read_tags(body, text, start + 1, end, found)?),
+        Field::ContainerId(_) => *container_id = Some(field_text(body, text, start + 2, end)?),
+        Field::ExternalData(_) => *external_data = Some(field_text(body, text, start + 2, end)?),
+        Field::Cardinality(v) => match fields::cardinality(v) {
+            Some(c) => *cardinality = Some(c),
+            None => {
+                field_text(body, text, start, end)?;
+                found.warn(WarningKind::InvalidFieldValue, start, end);
+            }
+        },
+        Field::Unknown => {
+            field_text(body, text, start, end)?;
+            found.warn(WarningKind::UnknownField, start, end);
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn read_dogstatsd_field<'a>(
+    metric: &mut Metric<'a>,
+    body: &'a [u8],
+    text: &'a str,
+    field: &'a [u8],
+    start: usize,
+    end: usize,
+    rules: &Rules,
+    seen: &mut u32,
+    found: &mut Found,
+) -> Result<(), Fault> {
+    let f = fields::classify(MessageKind::Metric, field);
+    let shared = read_shared_field(
+        f,
+        body,
+        text,
+        start,
+        end,
+        &mut metric.tags,
+        &mut metric.container_id,
+        &mut metric.external_data,
+        &mut metric.cardinality,
+        found,
+    )?;
+    if !shared {
+        match f {
+            Field::SampleRate(rate) => {
+                if !rules.sample_rate_types.contains(&metric.kind) {
+                    return Err((ErrorKind::SampleRateNotAllowed, start, end));
+                }
+                metric.sample_rate = Some(parse_sample_rate(rate, rules, start + 1, end, found)?);
+            }
+            Field::Timestamp(ts) => {
+                let ts =
+                    fields::timestamp(ts).ok_or((ErrorKind::InvalidTimestamp, start + 1, end))?;
+                if !matches!(metric.kind, MetricType::Gauge | MetricType::Counter) {
+                    found.warn(WarningKind::TimestampIgnored, start, end);
+                }
+                metric.timestamp = Some(ts);
+            }
+            _ => return Err((ErrorKind::UnknownField, start, end)),
+        }
+    }
+    if matches!(f, Field::Cardinality(v) if fields::cardinality(v).is_none()) {
+        return Ok(());
+    }
+    note_duplicate(&f, seen, start, end, found);
+    Ok(())
 }
 
 /// The numeric value of a metric of type `kind`, and whether it is a gauge delta.
-fn parse_number(
-    text: &[u8],
-    kind: MetricType,
-    dialect: Dialect,
-) -> Result<(Number, bool), ErrorKind> {
-    let delta_allowed = kind == MetricType::Gauge && dialect.has_gauge_deltas();
-    let range_of = |signed: bool| {
-        if kind.is_signed() || (delta_allowed && signed) {
-            Range::Signed
-        } else {
-            Range::Unsigned
-        }
+#[inline]
+fn parse_number(text: &[u8], kind: MetricType, rules: &Rules) -> Result<(Number, bool), ErrorKind> {
+    let delta_allowed = kind == MetricType::Gauge && rules.gauge_deltas;
+    let range_of = |signed: bool| match rules.value_range {
+        ValueRange::Any => Range::Any,
+        _ if kind.is_signed() || (delta_allowed && signed) => Range::Signed,
+        _ => Range::Unsigned,
     };
-    if let Some(fast) = number::fast_number(text, dialect) {
-        let signed = fast.sign.is_some();
-        return number::fast_to_number(&fast, range_of(signed))
-            .map(|n| (n, delta_allowed && signed));
-    }
-    let grammar = match dialect {
-        Dialect::Spec => Grammar::Json,
-        Dialect::Etsy => Grammar::EtsyValue,
-    };
-    let literal = number::scan(text, grammar).ok_or(ErrorKind::InvalidValue)?;
-    let n = number::to_number(&literal, range_of(literal.signed))?;
-    Ok((n, delta_allowed && literal.signed))
+    let (n, signed) = number::read_number(text, rules.value_grammar, range_of)?;
+    Ok((n, delta_allowed && signed))
 }
 
-fn parse_sample_rate(text: &[u8], dialect: Dialect) -> Result<f64, ErrorKind> {
+/// A sample rate (the text after `@`, at `start..end`).
+fn parse_sample_rate(
+    text: &[u8],
+    rules: &Rules,
+    start: usize,
+    end: usize,
+    found: &mut Found,
+) -> Result<f64, Fault> {
     if let Some(rate) = number::fast_sample_rate(text) {
         return Ok(rate);
     }
-    let grammar = match dialect {
-        Dialect::Spec => Grammar::Json,
-        Dialect::Etsy => Grammar::EtsyRate,
+    let grammar = match rules.rate_grammar {
+        NumberGrammar::Json => Grammar::Json,
+        NumberGrammar::Decimal => Grammar::EtsyValue,
+        NumberGrammar::PlainDecimal => Grammar::EtsyRate,
     };
-    let literal = number::scan(text, grammar).ok_or(ErrorKind::InvalidSampleRate)?;
-    number::to_sample_rate(&literal)
+    let fault = |k| (k, start, end);
+    let literal = number::scan(text, grammar).ok_or(fault(ErrorKind::InvalidSampleRate))?;
+    match rules.rate_out_of_range {
+        Leniency::Reject => number::to_sample_rate(&literal).map_err(fault),
+        Leniency::Warn => {
+            let (rate, in_range) = number::to_lenient_sample_rate(&literal).map_err(fault)?;
+            if !in_range {
+                found.warn(WarningKind::SampleRateOutOfRange, start, end);
+            }
+            Ok(rate)
+        }
+    }
 }

@@ -1,17 +1,143 @@
-//! Parsing: [`parse_line`] for one line, [`parse_datagram`] for a datagram of
-//! `\n`-separated lines.
+//! Parsing: [`parse_line`] and [`parse_datagram`] for metrics,
+//! [`parse_message`] and [`parse_messages`] for every kind of line (DogStatsD
+//! events and service checks too), each with its [`Warnings`].
 
+mod event;
+pub(crate) mod fields;
 mod line;
 pub(crate) mod number;
+mod service_check;
 
 use core::iter::FusedIterator;
 
 use crate::config::Config;
-use crate::error::{ParseError, Span};
+use crate::error::{ErrorKind, ParseError, Span};
+use crate::message::Message;
 use crate::metric::Metric;
+use crate::warning::{Warning, WarningKind, Warnings};
 
-/// Parses one line, given without its line terminator. Spans count from the
-/// start of `line`; the error's line index is 0.
+/// A fault at `start..end`, relative to the line.
+pub(crate) type Fault = (ErrorKind, usize, usize);
+
+/// The warnings found in one line, with spans relative to the line.
+#[derive(Default)]
+pub(crate) struct Found {
+    warnings: Warnings,
+}
+
+impl Found {
+    pub(crate) fn warn(&mut self, kind: WarningKind, start: usize, end: usize) {
+        self.warnings
+            .push(Warning::new(kind, Span::new(start, end), 0, 0));
+    }
+
+    /// The warnings, placed at line `index` starting at byte `base`.
+    fn located(&self, base: usize, index: usize) -> Warnings {
+        let mut out = Warnings::new();
+        for w in &self.warnings {
+            out.push(Warning::new(w.kind(), w.span().shift(base), index, base));
+        }
+        for _ in 0..self.warnings.dropped() {
+            out.push(Warning::new(
+                WarningKind::UnknownField,
+                Span::new(base, base),
+                index,
+                base,
+            ));
+        }
+        out
+    }
+}
+
+/// The text of `bytes[start..end]`: cut from `text` (the line's bytes already
+/// known to be UTF-8, possibly only a prefix of them) when it covers the range,
+/// else validated here, with the offset of the first invalid byte.
+#[inline]
+pub(crate) fn str_at<'a>(
+    bytes: &'a [u8],
+    text: &'a str,
+    start: usize,
+    end: usize,
+) -> Result<&'a str, Fault> {
+    if let Some(s) = text.get(start..end) {
+        return Ok(s);
+    }
+    let token = &bytes[start..end];
+    core::str::from_utf8(token).map_err(|e| {
+        let at = e.valid_up_to();
+        let len = e.error_len().unwrap_or(token.len() - at);
+        (ErrorKind::InvalidUtf8, start + at, start + at + len)
+    })
+}
+
+/// What a line may hold.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Want {
+    Metrics,
+    Messages,
+}
+
+/// Parses one line (without its `\n`) at byte `base` of the input, line
+/// `index`: `text` is the longest prefix of `line` known to be UTF-8.
+fn parse_at<'a>(
+    line: &'a [u8],
+    text: &'a str,
+    base: usize,
+    index: usize,
+    config: &Config,
+    want: Want,
+) -> Result<(Message<'a>, Warnings), ParseError> {
+    let error = |(kind, start, end): Fault| {
+        ParseError::new(kind, Span::new(start, end).shift(base), index, base)
+    };
+    if line.len() > config.max_line_len() {
+        return Err(error((ErrorKind::LineTooLong, 0, line.len())));
+    }
+    let rules = config.dialect().rules();
+    let body = match line {
+        [body @ .., b'\r'] if rules.strips_trailing_cr => body,
+        _ => line,
+    };
+    let mut found = Found::default();
+    let parsed = if rules.dogstatsd_fields && body.starts_with(event::PREFIX) {
+        if want == Want::Metrics {
+            return Err(error((ErrorKind::NotAMetric, 0, event::PREFIX.len())));
+        }
+        event::parse_event(body, text, &mut found).map(Message::Event)
+    } else if rules.dogstatsd_fields && body.starts_with(service_check::PREFIX) {
+        if want == Want::Metrics {
+            return Err(error((
+                ErrorKind::NotAMetric,
+                0,
+                service_check::PREFIX.len(),
+            )));
+        }
+        service_check::parse_service_check(body, text, &mut found).map(Message::ServiceCheck)
+    } else {
+        line::parse_metric(body, text, rules, &mut found).map(Message::Metric)
+    };
+    match parsed {
+        Ok(message) => Ok((message, found.located(base, index))),
+        // Precedence: a control character anywhere is reported first.
+        Err(fault) => Err(error(match crate::bytes::first_control(body) {
+            Some(at) => (ErrorKind::ControlCharacter, at, at + 1),
+            None => fault,
+        })),
+    }
+}
+
+fn into_metric(parsed: (Message<'_>, Warnings)) -> Metric<'_> {
+    match parsed.0 {
+        Message::Metric(m) => m,
+        // `Want::Metrics` turns every other kind into `NotAMetric`.
+        _ => unreachable!("a metrics-only parse returned another message"),
+    }
+}
+
+/// Parses one metric line, given without its line terminator. Spans count from
+/// the start of `line`; the error's line index is 0. In the dogstatsd dialect
+/// an event or a service check is [`ErrorKind::NotAMetric`]: use
+/// [`parse_message`] to read them.
 ///
 /// ```
 /// use statsd_wire::{parse_line, Config, ErrorKind, MetricType};
@@ -24,7 +150,29 @@ use crate::metric::Metric;
 /// assert!(delta.delta);
 /// ```
 pub fn parse_line<'a>(line: &'a [u8], config: &Config) -> Result<Metric<'a>, ParseError> {
-    line::parse_line_at(line, utf8_prefix(line), 0, 0, config)
+    parse_at(line, utf8_prefix(line), 0, 0, config, Want::Metrics).map(into_metric)
+}
+
+/// Parses one line of any kind (a metric, or in the dogstatsd dialect an event
+/// or a service check), given without its line terminator, with its warnings.
+///
+/// ```
+/// use statsd_wire::{parse_message, Config, Message, WarningKind};
+/// let parsed = parse_message(b"a:1|c|@2", &Config::dogstatsd()).unwrap();
+/// assert!(matches!(parsed.message, Message::Metric(m) if m.sample_rate == Some(2.0)));
+/// assert_eq!(parsed.warnings.iter().next().unwrap().kind(), WarningKind::SampleRateOutOfRange);
+/// ```
+pub fn parse_message<'a>(line: &'a [u8], config: &Config) -> Result<Parsed<'a>, ParseError> {
+    let (message, warnings) = parse_at(line, utf8_prefix(line), 0, 0, config, Want::Messages)?;
+    Ok(Parsed {
+        message,
+        warnings,
+        line: RawLine {
+            bytes: line,
+            span: Span::new(0, line.len()),
+            index: 0,
+        },
+    })
 }
 
 /// The longest prefix of `bytes` that is UTF-8, as text.
@@ -35,18 +183,19 @@ fn utf8_prefix(bytes: &[u8]) -> &str {
     }
 }
 
-/// Parses a datagram: lines separated by `\n`, where a final `\n` makes no empty
-/// line and empty lines are skipped (as is a line that is only the tolerated `\r`
-/// in the etsy dialect). Yields one `Result` per remaining line, so one bad line
-/// never loses the good lines around it. Spans count from the start of the
-/// datagram.
+/// Parses a datagram of metrics: lines separated by `\n`, where a final `\n`
+/// makes no empty line and empty lines are skipped (as is a line that is only
+/// the tolerated `\r` in the etsy and dogstatsd dialects). Yields one `Result`
+/// per remaining line, so one bad line never loses the good lines around it.
+/// Spans count from the start of the datagram. For DogStatsD events and
+/// service checks, and for warnings, use [`parse_messages`].
 ///
 /// ```
 /// use statsd_wire::{parse_datagram, Config};
 /// let results: Vec<_> = parse_datagram(b"a:1|c\n\nbad\nb:2.5|ms\n", &Config::etsy()).collect();
 /// assert_eq!(results.len(), 3);
 /// assert_eq!(results[0].unwrap().to_string(), "a:1|c");
-/// assert_eq!(results[1].unwrap_err().line(), 2);
+/// assert_eq!(results[1].unwrap_err().line_number(), 3);
 /// assert_eq!(results[2].unwrap().to_string(), "b:2.5|ms");
 /// ```
 pub fn parse_datagram<'a>(datagram: &'a [u8], config: &Config) -> Lines<'a> {
@@ -61,6 +210,25 @@ pub fn parse_datagram<'a>(datagram: &'a [u8], config: &Config) -> Lines<'a> {
     }
 }
 
+/// Parses a datagram of messages (metrics, and in the dogstatsd dialect events
+/// and service checks), framed as [`parse_datagram`] frames it: one `Result` per
+/// non-empty line, in order, each accepted line with its [`Warnings`] and its
+/// raw bytes. Nothing is allocated.
+///
+/// ```
+/// use statsd_wire::{parse_messages, Config, Message};
+/// let datagram = b"page.views:1|c|#env:prod\n_e{5,4}:Title|Text\n_sc|db.up|0\nbad\n";
+/// let kinds: Vec<_> = parse_messages(datagram, &Config::dogstatsd())
+///     .map(|r| r.map(|p| p.message.kind().name()).map_err(|e| e.kind().code()))
+///     .collect();
+/// assert_eq!(kinds, [Ok("metric"), Ok("event"), Ok("service_check"), Err("missing_value")]);
+/// ```
+pub fn parse_messages<'a>(datagram: &'a [u8], config: &Config) -> Messages<'a> {
+    Messages {
+        lines: parse_datagram(datagram, config),
+    }
+}
+
 /// One non-empty line of a datagram, as cut by [`Lines::with_raw`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RawLine<'a> {
@@ -70,6 +238,25 @@ pub struct RawLine<'a> {
     pub span: Span,
     /// The line's index (from 0, empty lines counted).
     pub index: usize,
+}
+
+impl RawLine<'_> {
+    /// The line number, from 1.
+    pub const fn number(&self) -> usize {
+        self.index + 1
+    }
+}
+
+/// An accepted line: its message, its warnings and where it was.
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
+pub struct Parsed<'a> {
+    /// What the line holds.
+    pub message: Message<'a>,
+    /// What the line holds that is accepted but odd.
+    pub warnings: Warnings,
+    /// The line's bytes and position.
+    pub line: RawLine<'a>,
 }
 
 /// The iterator returned by [`parse_datagram`].
@@ -93,6 +280,7 @@ impl<'a> Lines<'a> {
     }
 
     fn next_line(&mut self) -> Option<RawLine<'a>> {
+        let strips_cr = self.config.dialect().strips_trailing_cr();
         while self.pos < self.input.len() {
             let rest = &self.input[self.pos..];
             let len = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
@@ -103,8 +291,7 @@ impl<'a> Lines<'a> {
             };
             self.pos += (len + 1).min(rest.len());
             self.index += 1;
-            let empty = line.bytes.is_empty()
-                || (self.config.dialect().strips_trailing_cr() && line.bytes == b"\r");
+            let empty = line.bytes.is_empty() || (strips_cr && line.bytes == b"\r");
             if !empty {
                 return Some(line);
             }
@@ -112,7 +299,11 @@ impl<'a> Lines<'a> {
         None
     }
 
-    fn parse(&mut self, line: &RawLine<'a>) -> Result<Metric<'a>, ParseError> {
+    fn parse(
+        &mut self,
+        line: &RawLine<'a>,
+        want: Want,
+    ) -> Result<(Message<'a>, Warnings), ParseError> {
         let (start, end) = (line.span.start, line.span.end);
         if start > self.text_start + self.text.len() {
             // An invalid byte ended the validated text before this line: validate
@@ -126,7 +317,7 @@ impl<'a> Lines<'a> {
             .text
             .get(start - self.text_start..end.min(text_end) - self.text_start)
             .unwrap_or_default();
-        line::parse_line_at(line.bytes, text, start, line.index, &self.config)
+        parse_at(line.bytes, text, start, line.index, &self.config, want)
     }
 }
 
@@ -135,7 +326,7 @@ impl<'a> Iterator for Lines<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let line = self.next_line()?;
-        Some(self.parse(&line))
+        Some(self.parse(&line, Want::Metrics).map(into_metric))
     }
 }
 
@@ -152,9 +343,68 @@ impl<'a> Iterator for WithRaw<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let line = self.lines.next_line()?;
-        let result = self.lines.parse(&line);
+        let result = self.lines.parse(&line, Want::Metrics).map(into_metric);
         Some((line, result))
     }
 }
 
 impl FusedIterator for WithRaw<'_> {}
+
+/// The iterator returned by [`parse_messages`].
+#[derive(Clone, Debug)]
+pub struct Messages<'a> {
+    lines: Lines<'a>,
+}
+
+impl<'a> Messages<'a> {
+    /// The raw line of every failed line is in the error's span; this yields
+    /// each line's bytes next to its result, for callers that pass lines on
+    /// verbatim.
+    pub fn with_raw(self) -> MessagesWithRaw<'a> {
+        MessagesWithRaw { lines: self.lines }
+    }
+}
+
+impl<'a> Iterator for Messages<'a> {
+    type Item = Result<Parsed<'a>, ParseError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let line = self.lines.next_line()?;
+        Some(
+            self.lines
+                .parse(&line, Want::Messages)
+                .map(|(message, warnings)| Parsed {
+                    message,
+                    warnings,
+                    line,
+                }),
+        )
+    }
+}
+
+impl FusedIterator for Messages<'_> {}
+
+/// The iterator returned by [`Messages::with_raw`].
+#[derive(Clone, Debug)]
+pub struct MessagesWithRaw<'a> {
+    lines: Lines<'a>,
+}
+
+impl<'a> Iterator for MessagesWithRaw<'a> {
+    type Item = (RawLine<'a>, Result<Parsed<'a>, ParseError>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let line = self.lines.next_line()?;
+        let result = self
+            .lines
+            .parse(&line, Want::Messages)
+            .map(|(message, warnings)| Parsed {
+                message,
+                warnings,
+                line,
+            });
+        Some((line, result))
+    }
+}
+
+impl FusedIterator for MessagesWithRaw<'_> {}

@@ -16,7 +16,7 @@ use nom::combinator::{opt, recognize};
 use nom::sequence::preceded;
 use nom::{IResult, Parser};
 
-use crate::config::Dialect;
+use crate::config::NumberGrammar;
 use crate::error::ErrorKind;
 use crate::metric::Number;
 
@@ -176,6 +176,17 @@ pub(crate) enum Grammar {
     EtsyRate,
 }
 
+impl Grammar {
+    /// The grammar for values written in `g`.
+    pub(crate) const fn for_values(g: NumberGrammar) -> Grammar {
+        match g {
+            NumberGrammar::Json => Grammar::Json,
+            NumberGrammar::Decimal => Grammar::EtsyValue,
+            NumberGrammar::PlainDecimal => Grammar::EtsyRate,
+        }
+    }
+}
+
 /// Reads the whole of `text` as a number literal of `grammar`.
 pub(crate) fn scan(text: &[u8], grammar: Grammar) -> Option<NumberText<'_>> {
     let parsed = match grammar {
@@ -196,6 +207,9 @@ pub(crate) enum Range {
     Signed,
     /// [0, 2^64): gauges, timers, histograms, meters.
     Unsigned,
+    /// Every number the data model holds: integers in (-2^63, 2^64), every
+    /// finite float (DogStatsD).
+    Any,
 }
 
 /// 2^63 and 2^64 as `f64` (both exact).
@@ -218,6 +232,7 @@ pub(crate) fn float_in_range(v: f64, range: Range) -> bool {
     match range {
         Range::Signed => v > -TWO_POW_63 && v < TWO_POW_63,
         Range::Unsigned => (0.0..TWO_POW_64).contains(&v),
+        Range::Any => v.is_finite(),
     }
 }
 
@@ -226,10 +241,10 @@ pub(crate) fn float_in_range(v: f64, range: Range) -> bool {
 pub(crate) fn number_in_range(n: Number, range: Range) -> bool {
     match (n, range) {
         (Number::PosInt(v), Range::Signed) => v <= i64::MAX as u64,
-        (Number::PosInt(_), Range::Unsigned) => true,
+        (Number::PosInt(_), Range::Unsigned | Range::Any) => true,
         // `NegInt` holds negative values only: a `NegInt(v >= 0)` (possible through the
         // public enum) is not a canonical number and would read back as a `PosInt`.
-        (Number::NegInt(v), Range::Signed) => v < 0 && v != i64::MIN,
+        (Number::NegInt(v), Range::Signed | Range::Any) => v < 0 && v != i64::MIN,
         (Number::NegInt(_), Range::Unsigned) => false,
         (Number::Float(v), range) => v.is_finite() && float_in_range(v, range),
     }
@@ -307,20 +322,18 @@ enum FastValue {
 /// exact, so the one division is correctly rounded (Clinger's fast path, the
 /// same value `core`'s parser gives).
 #[inline]
-pub(crate) fn fast_number(text: &[u8], dialect: Dialect) -> Option<FastNumber> {
+pub(crate) fn fast_number(text: &[u8], grammar: NumberGrammar) -> Option<FastNumber> {
+    let json = grammar == NumberGrammar::Json;
     let (sign, digits) = match text.split_first()? {
         (b'-', rest) => (Some(b'-'), rest),
-        (b'+', rest) if dialect == Dialect::Etsy => (Some(b'+'), rest),
+        (b'+', rest) if !json => (Some(b'+'), rest),
         _ => (None, text),
     };
     let int_len = digits
         .iter()
         .position(|b| !b.is_ascii_digit())
         .unwrap_or(digits.len());
-    if int_len == 0
-        || int_len > 19
-        || (dialect == Dialect::Spec && int_len > 1 && digits[0] == b'0')
-    {
+    if int_len == 0 || int_len > 19 || (json && int_len > 1 && digits[0] == b'0') {
         return None;
     }
     let (int, rest) = digits.split_at(int_len);
@@ -364,6 +377,29 @@ pub(crate) fn fast_to_number(f: &FastNumber, range: Range) -> Result<Number, Err
     }
 }
 
+/// Reads a value in `grammar` and `range`, by the fast path when it applies.
+#[inline]
+pub(crate) fn read_number(
+    text: &[u8],
+    grammar: NumberGrammar,
+    range_of: impl Fn(bool) -> Range,
+) -> Result<(Number, bool), ErrorKind> {
+    if let Some(fast) = fast_number(text, grammar) {
+        let signed = fast.sign.is_some();
+        return fast_to_number(&fast, range_of(signed)).map(|n| (n, signed));
+    }
+    let literal = scan(text, Grammar::for_values(grammar)).ok_or(ErrorKind::InvalidValue)?;
+    let n = to_number(&literal, range_of(literal.signed))?;
+    Ok((n, literal.signed))
+}
+
+/// One item of validated DogStatsD packed values.
+pub(crate) fn read_packed_item(item: &[u8]) -> Option<Number> {
+    read_number(item, NumberGrammar::Decimal, |_| Range::Any)
+        .ok()
+        .map(|(n, _)| n)
+}
+
 /// Reads the most common rates, `1` and `0.<1 to 15 digits>` (not all zero),
 /// valid in every dialect's rate grammar and inside `(0, 1]` by their shape;
 /// `None` sends every other rate to the full grammar.
@@ -384,19 +420,29 @@ pub(crate) fn fast_sample_rate(text: &[u8]) -> Option<f64> {
 /// Converts a scanned literal to a sample rate in `(0, 1]`, exactly: the decimal
 /// must be in the interval, and so must its `f64` (no underflow to 0).
 pub(crate) fn to_sample_rate(t: &NumberText<'_>) -> Result<f64, ErrorKind> {
+    match to_lenient_sample_rate(t)? {
+        (rate, true) => Ok(rate),
+        (_, false) => Err(ErrorKind::SampleRateOutOfRange),
+    }
+}
+
+/// Converts a scanned literal to a finite sample rate, and whether it lies in
+/// `(0, 1]` (exactly, as [`to_sample_rate`] decides).
+pub(crate) fn to_lenient_sample_rate(t: &NumberText<'_>) -> Result<(f64, bool), ErrorKind> {
+    let v = parse_f64(t.text).ok_or(ErrorKind::InvalidSampleRate)?;
+    if !v.is_finite() {
+        return Err(ErrorKind::SampleRateOutOfRange);
+    }
+    Ok((v, in_unit_interval(t, v)))
+}
+
+fn in_unit_interval(t: &NumberText<'_>, v: f64) -> bool {
     let exact_ok = !t.negative
         && matches!(
             t.cmp_magnitude_with_one(),
             Some(Ordering::Less | Ordering::Equal)
         );
-    if !exact_ok {
-        return Err(ErrorKind::SampleRateOutOfRange);
-    }
-    match parse_f64(t.text) {
-        Some(v) if v > 0.0 && v <= 1.0 => Ok(v),
-        Some(_) => Err(ErrorKind::SampleRateOutOfRange),
-        None => Err(ErrorKind::InvalidSampleRate),
-    }
+    exact_ok && v > 0.0 && v <= 1.0
 }
 
 #[cfg(test)]
