@@ -62,9 +62,11 @@ mod fields;
 pub mod fuzzing;
 mod message;
 mod metric;
+mod number_ops;
 mod packed;
 mod parse;
 mod tags;
+mod view;
 mod warning;
 
 pub use config::{Config, Dialect, Leniency, NumberGrammar, Rules, UnknownDialect, ValueRange};
@@ -86,6 +88,7 @@ pub use parse::{
     parse_message, parse_messages,
 };
 pub use tags::{TagIter, Tags};
+pub use view::{MetricView, Samples};
 pub use warning::{Warning, WarningKind, Warnings};
 
 /// The workspace README's example, compiled and run as a doc test.
