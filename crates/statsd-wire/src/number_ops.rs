@@ -110,8 +110,11 @@ fn cmp_int_float(i: i128, f: f64) -> Option<Ordering> {
     if f <= -LIMIT {
         return Some(Ordering::Greater);
     }
-    let whole = f.trunc();
-    match i.cmp(&(whole as i128)) {
+    // `as` truncates towards zero, exactly here (|f| < 2^64), and the integer
+    // part of a float is itself a float.
+    let whole_int = f as i128;
+    let whole = whole_int as f64;
+    match i.cmp(&whole_int) {
         Ordering::Equal => Some(if f > whole {
             Ordering::Less
         } else if f < whole {
