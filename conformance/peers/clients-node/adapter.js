@@ -219,9 +219,12 @@ const CLIENTS = {
  */
 function encode(impl, body) {
   const metrics = body && body.metrics;
-  if (!Array.isArray(metrics) || metrics.length === 0) throw new Refused('no metrics');
+  if (!Array.isArray(metrics)) throw new Refused('no metrics array');
+  if (metrics.length === 0) return Buffer.alloc(0); // nothing to send: an empty datagram
   const client = CLIENTS[impl].make();
   for (const m of metrics) {
+    // A delta exists only on gauges: no client API can say "delta" for another type.
+    if (m.delta && m.type !== 'gauge') no('a delta on a ' + m.type, m);
     try {
       client.send(m);
     } catch (e) {
@@ -267,13 +270,13 @@ function decodeStatsdParser(buf) {
     events = [];
     p.write(line.toString('utf8') + '\n');
     if (events.length === 0) {
-      lines.push({ ok: false, message: 'statsd-parser: no stat and no error (the line holds only ignored whitespace)' });
+      lines.push({ ok: false, error: { message: 'statsd-parser: no stat and no error (the line holds only ignored whitespace)' } });
       continue;
     }
     if (events.length > 1) process.stderr.write('statsd-parser adapter: ' + events.length + ' events for one line\n');
     const ev = events[0];
     if (ev.error) {
-      lines.push({ ok: false, message: String(ev.error.message).split('\n')[0] });
+      lines.push({ ok: false, error: { message: String(ev.error.message).split('\n')[0] } });
       continue;
     }
     const s = ev.stat;

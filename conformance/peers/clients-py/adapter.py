@@ -190,8 +190,14 @@ ENCODERS = {"datadog": encode_datadog, "pystatsd": encode_pystatsd}
 
 def encode(body):
     metrics = body.get("metrics") if isinstance(body, dict) else None
-    if not isinstance(metrics, list) or not metrics:
-        raise Refused("no metrics")
+    if not isinstance(metrics, list):
+        raise Refused("no metrics array")
+    if not metrics:
+        return b""  # nothing to send: an empty datagram
+    for m in metrics:
+        # A delta exists only on gauges: no client API can say "delta" for another type.
+        if isinstance(m, dict) and m.get("delta") and m.get("type") != "gauge":
+            no("a delta on a %s" % m.get("type"), m)
     try:
         sent = ENCODERS[IMPL](metrics)
     except Refused:

@@ -81,7 +81,12 @@ fn parse_metric(v: &Value) -> Result<M<'_>, Refusal> {
         ),
         other => return Err(format!("bad tags {other}")),
     };
-    Ok(M { name, kind, value, rate, delta: v["delta"].as_bool().unwrap_or(false), tags })
+    let delta = v["delta"].as_bool().unwrap_or(false);
+    if delta && kind != "gauge" {
+        // A delta exists only on gauges: no client API can say "delta" for another type.
+        return Err(no(&format!("a delta on a {kind}")));
+    }
+    Ok(M { name, kind, value, rate, delta, tags })
 }
 
 fn is_int(s: &str) -> bool {
@@ -249,7 +254,10 @@ fn encode_dogstatsd(metrics: &[Value]) -> Result<Vec<Vec<u8>>, Refusal> {
 // ------------------------------------------------------------ command line
 
 fn encode(imp: &str, body: &Value) -> Result<Vec<u8>, Refusal> {
-    let metrics = body["metrics"].as_array().filter(|a| !a.is_empty()).ok_or("no metrics")?;
+    let metrics = body["metrics"].as_array().ok_or("no metrics array")?;
+    if metrics.is_empty() {
+        return Ok(Vec::new()); // nothing to send: an empty datagram
+    }
     let sent = match imp {
         "cadence" => encode_cadence(metrics)?,
         _ => encode_dogstatsd(metrics)?,
