@@ -229,7 +229,7 @@ for p in "${peers[@]}"; do
     say "$p: already installed"
     ok+=("$p"); continue
   fi
-  case "$p" in statsd-parser|statsdproto) say "$p: building the adapter (cargo; a no-op when up to date)";; *) say "$p: installing";; esac
+  case "$p" in statsd-parser|statsdproto|cadence|dogstatsd-rs) say "$p: building the adapter (cargo; a no-op when up to date)";; *) say "$p: installing";; esac
   if "install_$p" && "check_$p"; then
     say "$p: installed"
     ok+=("$p")

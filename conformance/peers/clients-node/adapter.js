@@ -357,6 +357,9 @@ function handle(impl, op, dialect, input) {
 }
 
 async function main() {
+  // Nothing from the environment may change what a client writes (hot-shots
+  // adds global tags and a transport from DD_* variables).
+  for (const k of Object.keys(process.env)) if (k.startsWith('DD_')) delete process.env[k];
   const args = process.argv.slice(2);
   const impl = argOf(args, '--impl');
   const rest = args.filter((a, i) => !(a === '--impl' || args[i - 1] === '--impl' || a.startsWith('--impl=')));
