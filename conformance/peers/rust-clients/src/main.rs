@@ -54,16 +54,24 @@ struct M<'a> {
 }
 
 fn parse_metric(v: &Value) -> Result<M<'_>, Refusal> {
-    let name = v["name"].as_str().ok_or("no name (name_hex is not expressible)")?;
+    let name = v["name"]
+        .as_str()
+        .ok_or("no name (name_hex is not expressible)")?;
     let kind = v["type"].as_str().ok_or("no type")?;
     let values = v["values"].as_array().ok_or("no values")?;
     if values.len() != 1 {
-        return Err(format!("the client writes one value per call, not {}", v["values"]));
+        return Err(format!(
+            "the client writes one value per call, not {}",
+            v["values"]
+        ));
     }
     let value = values[0].as_str().ok_or("value is not a string")?;
     let rate = match &v["sample_rate"] {
         Value::Null => None,
-        Value::String(s) => Some(s.parse::<f64>().map_err(|_| format!("rate {s:?} is not a number"))?),
+        Value::String(s) => Some(
+            s.parse::<f64>()
+                .map_err(|_| format!("rate {s:?} is not a number"))?,
+        ),
         other => return Err(format!("bad sample_rate {other}")),
     };
     let tags = match &v["tags"] {
@@ -86,7 +94,14 @@ fn parse_metric(v: &Value) -> Result<M<'_>, Refusal> {
         // A delta exists only on gauges: no client API can say "delta" for another type.
         return Err(no(&format!("a delta on a {kind}")));
     }
-    Ok(M { name, kind, value, rate, delta, tags })
+    Ok(M {
+        name,
+        kind,
+        value,
+        rate,
+        delta,
+        tags,
+    })
 }
 
 fn is_int(s: &str) -> bool {
@@ -96,13 +111,20 @@ fn is_int(s: &str) -> bool {
 
 fn int_i64(m: &M) -> Result<i64, Refusal> {
     if !is_int(m.value) {
-        return Err(format!("the {} API takes integers, not {:?}", m.kind, m.value));
+        return Err(format!(
+            "the {} API takes integers, not {:?}",
+            m.kind, m.value
+        ));
     }
-    m.value.parse::<i64>().map_err(|_| format!("{:?} does not fit the API's i64", m.value))
+    m.value
+        .parse::<i64>()
+        .map_err(|_| format!("{:?} does not fit the API's i64", m.value))
 }
 
 fn float(m: &M) -> Result<f64, Refusal> {
-    m.value.parse::<f64>().map_err(|_| format!("{:?} is not a number", m.value))
+    m.value
+        .parse::<f64>()
+        .map_err(|_| format!("{:?} is not a number", m.value))
 }
 
 /// Integer literal -> u64 when it fits, else the f64 a program would hold.
@@ -147,7 +169,9 @@ fn encode_cadence(metrics: &[Value]) -> Result<Vec<Vec<u8>>, Refusal> {
                 None => b.with_tag_value(k),
             };
         }
-        b.try_send().map(|_| ()).map_err(|e| format!("cadence: {e}"))
+        b.try_send()
+            .map(|_| ())
+            .map_err(|e| format!("cadence: {e}"))
     }
 
     for v in metrics {
@@ -157,7 +181,10 @@ fn encode_cadence(metrics: &[Value]) -> Result<Vec<Vec<u8>>, Refusal> {
         match m.kind {
             "counter" => {
                 if is_int(m.value) && m.value.parse::<i64>().is_err() {
-                    let u = m.value.parse::<u64>().map_err(|_| format!("{:?} fits neither i64 nor u64", m.value))?;
+                    let u = m
+                        .value
+                        .parse::<u64>()
+                        .map_err(|_| format!("{:?} fits neither i64 nor u64", m.value))?;
                     finish(c.count_with_tags(m.name, u), &m, &tags)?
                 } else {
                     finish(c.count_with_tags(m.name, int_i64(&m)?), &m, &tags)?
@@ -205,7 +232,10 @@ fn encode_dogstatsd(metrics: &[Value]) -> Result<Vec<Vec<u8>>, Refusal> {
 
     let server = UdpSocket::bind("127.0.0.1:0").map_err(|e| format!("harness: bind: {e}"))?;
     server.set_read_timeout(Some(Duration::from_secs(2))).ok();
-    let to = server.local_addr().map_err(|e| format!("harness: {e}"))?.to_string();
+    let to = server
+        .local_addr()
+        .map_err(|e| format!("harness: {e}"))?
+        .to_string();
     let client = Client::new(Options::new("127.0.0.1:0", &to, "", vec![], None, None))
         .map_err(|e| format!("harness: dogstatsd Client::new: {e}"))?;
     let mut out = Vec::new();
@@ -245,7 +275,9 @@ fn encode_dogstatsd(metrics: &[Value]) -> Result<Vec<Vec<u8>>, Refusal> {
         };
         r.map_err(|e| format!("dogstatsd: {e}"))?;
         let mut buf = vec![0u8; 65536];
-        let n = server.recv(&mut buf).map_err(|e| format!("harness: nothing received: {e}"))?;
+        let n = server
+            .recv(&mut buf)
+            .map_err(|e| format!("harness: nothing received: {e}"))?;
         out.push(buf[..n].to_vec());
     }
     Ok(out)
@@ -315,14 +347,18 @@ fn main() {
             std::env::remove_var(k); // dogstatsd adds env:/service:/version: tags from DD_*
         }
     }
-    let Some(&(imp, version, dialects)) = arg(&args, "--impl").and_then(|i| IMPLS.iter().find(|x| x.0 == i)) else {
+    let Some(&(imp, version, dialects)) =
+        arg(&args, "--impl").and_then(|i| IMPLS.iter().find(|x| x.0 == i))
+    else {
         eprintln!("usage: statsd-peer-clients --impl cadence|dogstatsd capabilities|encode|batch --dialect D");
         std::process::exit(EXIT_USAGE);
     };
     let rest: Vec<String> = args
         .iter()
         .enumerate()
-        .filter(|(i, a)| *a != "--impl" && !(*i > 0 && args[i - 1] == "--impl") && !a.starts_with("--impl="))
+        .filter(|(i, a)| {
+            *a != "--impl" && !(*i > 0 && args[i - 1] == "--impl") && !a.starts_with("--impl=")
+        })
         .map(|(_, a)| a.clone())
         .collect();
     let dialect = arg(&rest, "--dialect").unwrap_or("").to_string();
@@ -372,13 +408,20 @@ fn main() {
                     std::process::exit(EXIT_USAGE);
                 };
                 let op = q["op"].as_str().unwrap_or("");
-                let (code, out) = handle(imp, dialects, op, &dialect, &json!({"metrics": q["metrics"]}));
+                let (code, out) = handle(
+                    imp,
+                    dialects,
+                    op,
+                    &dialect,
+                    &json!({"metrics": q["metrics"]}),
+                );
                 let mut ans = json!({"id": q["id"], "exit": code});
                 if code == 0 {
                     match String::from_utf8(out) {
                         Ok(s) => ans["output"] = Value::String(s),
                         Err(e) => {
-                            let hex: String = e.as_bytes().iter().map(|b| format!("{b:02x}")).collect();
+                            let hex: String =
+                                e.as_bytes().iter().map(|b| format!("{b:02x}")).collect();
                             ans["output_hex"] = Value::String(hex)
                         }
                     }
@@ -389,7 +432,9 @@ fn main() {
             0
         }
         _ => {
-            eprintln!("usage: statsd-peer-clients --impl {imp} capabilities|encode|batch --dialect D");
+            eprintln!(
+                "usage: statsd-peer-clients --impl {imp} capabilities|encode|batch --dialect D"
+            );
             EXIT_USAGE
         }
     };
