@@ -158,12 +158,13 @@ def add(ns):
           SE(N(ns["M"]("temp"), E("invalid_value", 2)), N(E("missing_value"), E("invalid_value", 2))),
           D_FRAMING, flags=["BareNameMeter", "PackedValues"])
     g.add("name-colon-packed-values", "The name \"hits:1000000\" written unchanged: invalid here, but DogStatsD v1.1 reads the packed "
-          "values 1000000 and 1, collectd the name \"hits:1000000\".", "hits:①1000000:1|c", N(E("invalid_value")),
+          "values 1000000 and 1, collectd the name \"hits:1000000\" (spec and etsy only: packed values are DogStatsD syntax).",
+          "hits:①1000000:1|c", SE(N(E("invalid_value")), N(E("invalid_value"))),
           flags=["NameWithColon", "PackedValues"])
     g.add("name-pipe-rate", "The name \"hits|@0.001\" written unchanged: the name ends at \"|\", no value.", "hits①|@0.001:1|c",
           N(E("missing_value")), flags=["NameWithColon"])
     g.add("name-pipe-tags", "The name \"a|#env:prod\" written unchanged: the name ends at \"|\", no value.", "a①|#env:prod:1|c",
-          N(E("missing_value")), flags=["NameWithColon", "DogStatsDTags"])
+          SE(N(E("missing_value")), N(E("missing_value"))), flags=["NameWithColon", "DogStatsDTags"])
     g.add("name-nul", "The name \"a\\0evil\" written unchanged: a control character (C servers read the name \"a\" and "
           "stop).", "a①\u0000evil:1|c", N(E("control_character")), flags=["ControlCharacter"])
     g.add("set-member-newline", "The set member \"alice\\nadmin.logins:1|c\" written unchanged: two lines, both invalid here; "
