@@ -253,7 +253,8 @@ const TYPES = { c: 'counter', g: 'gauge', ms: 'timer', s: 'set' };
  * `write`), one line at a time with its "\n" (the datagram split on "\n",
  * empty lines skipped, as every peer here). A line gives at most one event;
  * after an error the parser is `resume()`d; a line of characters it skips
- * (TAB, CR, leading spaces) gives no event and is skipped like an empty line.
+ * (TAB, CR, leading spaces) gives no event and is reported as rejected (the
+ * protocol has one LineResult per line; no metric came out of it).
  * The stat's fields are reported as
  * the parser returns them (strings, unparsed: `+4`, `007`, `.5`); gauges
  * `delta: false` (the parser does not interpret the sign).
@@ -273,9 +274,9 @@ function decodeStatsdParser(buf) {
     p.write(line.toString('utf8') + '\n');
     if (events.length === 0) {
       // Only characters the parser skips (TAB, CR, leading spaces): it emits
-      // neither a stat nor an error, exactly as for an empty line, so the line
-      // is skipped like one (no LineResult).
-      process.stderr.write('statsd-parser adapter: a line of skipped characters gave no event: ' + JSON.stringify(line.toString('utf8')) + '\n');
+      // neither a stat nor an error. The protocol wants one LineResult per
+      // line, and no metric came out of it: reported as rejected.
+      lines.push({ ok: false, error: { message: 'statsd-parser: no stat and no error (the line holds only characters the parser skips)' } });
       continue;
     }
     if (events.length > 1) process.stderr.write('statsd-parser adapter: ' + events.length + ' events for one line\n');
