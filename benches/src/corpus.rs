@@ -467,6 +467,31 @@ impl Corpus {
     }
 }
 
+impl Corpus {
+    /// A corpus of the lines whose kind `keep` accepts (see [`Corpus::retain`]).
+    pub fn retain_kinds(&self, mut keep: impl FnMut(LineKind) -> bool) -> Corpus {
+        let mut kinds = self.kinds.iter();
+        self.retain(|_| keep(*kinds.next().expect("one kind per line")))
+    }
+
+    /// The DogStatsD corpus's metric lines (no event, no service check): the
+    /// input of the metrics-only `parse_datagram`.
+    pub fn metrics_only(&self) -> Corpus {
+        self.retain_kinds(|k| !matches!(k, LineKind::Event | LineKind::ServiceCheck))
+    }
+
+    /// The DogStatsD corpus's plain metric lines: one value and no field after
+    /// the type (`name:v|type`), what the spec and etsy corpora hold, to price
+    /// the dialect's machinery on the lines that do not use it.
+    pub fn plain_metrics(&self) -> Corpus {
+        self.retain(|line| {
+            !line.starts_with(b"_")
+                && memchr::memchr_iter(b'|', line).count() == 1
+                && memchr::memchr_iter(b':', line).count() == 1
+        })
+    }
+}
+
 /// Packs lines into datagrams of at most [`MAX_DATAGRAM`] bytes.
 #[derive(Default)]
 struct Packer {
