@@ -86,7 +86,8 @@ fn parse_at<'a>(
     index: usize,
     config: &Config,
     want: Want,
-) -> Result<(Message<'a>, Warnings), ParseError> {
+    found: &mut Found,
+) -> Result<Message<'a>, ParseError> {
     let error = |(kind, start, end): Fault| {
         ParseError::new(kind, Span::new(start, end).shift(base), index, base)
     };
@@ -98,12 +99,11 @@ fn parse_at<'a>(
         [body @ .., b'\r'] if rules.strips_trailing_cr => body,
         _ => line,
     };
-    let mut found = Found::default();
     let parsed = if rules.dogstatsd_fields && body.starts_with(event::PREFIX) {
         if want == Want::Metrics {
             return Err(error((ErrorKind::NotAMetric, 0, event::PREFIX.len())));
         }
-        event::parse_event(body, text, &mut found).map(Message::Event)
+        event::parse_event(body, text, found).map(Message::Event)
     } else if rules.dogstatsd_fields && body.starts_with(service_check::PREFIX) {
         if want == Want::Metrics {
             return Err(error((
@@ -112,12 +112,12 @@ fn parse_at<'a>(
                 service_check::PREFIX.len(),
             )));
         }
-        service_check::parse_service_check(body, text, &mut found).map(Message::ServiceCheck)
+        service_check::parse_service_check(body, text, found).map(Message::ServiceCheck)
     } else {
-        line::parse_metric(body, text, rules, &mut found).map(Message::Metric)
+        line::parse_metric(body, text, rules, found).map(Message::Metric)
     };
     match parsed {
-        Ok(message) => Ok((message, found.located(base, index))),
+        Ok(message) => Ok(message),
         // Precedence: a control character anywhere is reported first.
         Err(fault) => Err(error(match crate::bytes::first_control(body) {
             Some(at) => (ErrorKind::ControlCharacter, at, at + 1),
@@ -126,8 +126,9 @@ fn parse_at<'a>(
     }
 }
 
-fn into_metric(parsed: (Message<'_>, Warnings)) -> Metric<'_> {
-    match parsed.0 {
+#[inline]
+fn into_metric(message: Message<'_>) -> Metric<'_> {
+    match message {
         Message::Metric(m) => m,
         // `Want::Metrics` turns every other kind into `NotAMetric`.
         _ => unreachable!("a metrics-only parse returned another message"),
@@ -150,7 +151,17 @@ fn into_metric(parsed: (Message<'_>, Warnings)) -> Metric<'_> {
 /// assert!(delta.delta);
 /// ```
 pub fn parse_line<'a>(line: &'a [u8], config: &Config) -> Result<Metric<'a>, ParseError> {
-    parse_at(line, utf8_prefix(line), 0, 0, config, Want::Metrics).map(into_metric)
+    let mut found = Found::default();
+    parse_at(
+        line,
+        utf8_prefix(line),
+        0,
+        0,
+        config,
+        Want::Metrics,
+        &mut found,
+    )
+    .map(into_metric)
 }
 
 /// Parses one line of any kind (a metric, or in the dogstatsd dialect an event
@@ -163,10 +174,19 @@ pub fn parse_line<'a>(line: &'a [u8], config: &Config) -> Result<Metric<'a>, Par
 /// assert_eq!(parsed.warnings.iter().next().unwrap().kind(), WarningKind::SampleRateOutOfRange);
 /// ```
 pub fn parse_message<'a>(line: &'a [u8], config: &Config) -> Result<Parsed<'a>, ParseError> {
-    let (message, warnings) = parse_at(line, utf8_prefix(line), 0, 0, config, Want::Messages)?;
+    let mut found = Found::default();
+    let message = parse_at(
+        line,
+        utf8_prefix(line),
+        0,
+        0,
+        config,
+        Want::Messages,
+        &mut found,
+    )?;
     Ok(Parsed {
         message,
-        warnings,
+        warnings: found.located(0, 0),
         line: RawLine {
             bytes: line,
             span: Span::new(0, line.len()),
@@ -303,7 +323,8 @@ impl<'a> Lines<'a> {
         &mut self,
         line: &RawLine<'a>,
         want: Want,
-    ) -> Result<(Message<'a>, Warnings), ParseError> {
+        found: &mut Found,
+    ) -> Result<Message<'a>, ParseError> {
         let (start, end) = (line.span.start, line.span.end);
         if start > self.text_start + self.text.len() {
             // An invalid byte ended the validated text before this line: validate
@@ -317,7 +338,28 @@ impl<'a> Lines<'a> {
             .text
             .get(start - self.text_start..end.min(text_end) - self.text_start)
             .unwrap_or_default();
-        parse_at(line.bytes, text, start, line.index, &self.config, want)
+        parse_at(
+            line.bytes,
+            text,
+            start,
+            line.index,
+            &self.config,
+            want,
+            found,
+        )
+    }
+}
+
+impl<'a> Lines<'a> {
+    /// Parses `line` as any kind of message, with its warnings placed in the datagram.
+    fn parse_message(&mut self, line: RawLine<'a>) -> Result<Parsed<'a>, ParseError> {
+        let mut found = Found::default();
+        let message = self.parse(&line, Want::Messages, &mut found)?;
+        Ok(Parsed {
+            message,
+            warnings: found.located(line.span.start, line.index),
+            line,
+        })
     }
 }
 
@@ -326,7 +368,10 @@ impl<'a> Iterator for Lines<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let line = self.next_line()?;
-        Some(self.parse(&line, Want::Metrics).map(into_metric))
+        Some(
+            self.parse(&line, Want::Metrics, &mut Found::default())
+                .map(into_metric),
+        )
     }
 }
 
@@ -343,7 +388,10 @@ impl<'a> Iterator for WithRaw<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let line = self.lines.next_line()?;
-        let result = self.lines.parse(&line, Want::Metrics).map(into_metric);
+        let result = self
+            .lines
+            .parse(&line, Want::Metrics, &mut Found::default())
+            .map(into_metric);
         Some((line, result))
     }
 }
@@ -370,15 +418,7 @@ impl<'a> Iterator for Messages<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let line = self.lines.next_line()?;
-        Some(
-            self.lines
-                .parse(&line, Want::Messages)
-                .map(|(message, warnings)| Parsed {
-                    message,
-                    warnings,
-                    line,
-                }),
-        )
+        Some(self.lines.parse_message(line))
     }
 }
 
@@ -395,14 +435,7 @@ impl<'a> Iterator for MessagesWithRaw<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let line = self.lines.next_line()?;
-        let result = self
-            .lines
-            .parse(&line, Want::Messages)
-            .map(|(message, warnings)| Parsed {
-                message,
-                warnings,
-                line,
-            });
+        let result = self.lines.parse_message(line);
         Some((line, result))
     }
 }

@@ -329,29 +329,46 @@ pub(crate) fn fast_number(text: &[u8], grammar: NumberGrammar) -> Option<FastNum
         (b'+', rest) if !json => (Some(b'+'), rest),
         _ => (None, text),
     };
-    let int_len = digits
-        .iter()
-        .position(|b| !b.is_ascii_digit())
-        .unwrap_or(digits.len());
+    // One pass: the integer digits, then (after a `.`) the fraction's, into one
+    // mantissa. Beyond 19 digits it may wrap, but such literals are refused below.
+    let mut m: u64 = 0;
+    let mut i = 0;
+    while let Some(&b) = digits.get(i) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            break;
+        }
+        m = m.wrapping_mul(10).wrapping_add(u64::from(d));
+        i += 1;
+    }
+    let int_len = i;
     if int_len == 0 || int_len > 19 || (json && int_len > 1 && digits[0] == b'0') {
         return None;
     }
-    let (int, rest) = digits.split_at(int_len);
-    let Some((&dot, frac)) = rest.split_first() else {
+    let Some(&dot) = digits.get(i) else {
         return Some(FastNumber {
             sign,
-            value: FastValue::Int(accumulate(0, int)),
+            value: FastValue::Int(m),
         });
     };
-    if dot != b'.'
-        || frac.is_empty()
-        || int_len + frac.len() > 15
-        || !frac.iter().all(u8::is_ascii_digit)
-    {
+    if dot != b'.' || int_len > 14 {
         return None;
     }
-    let m = accumulate(accumulate(0, int), frac);
-    let v = m as f64 / POW10[frac.len()];
+    i += 1;
+    let frac_start = i;
+    while let Some(&b) = digits.get(i) {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 || i - frac_start == 15 - int_len {
+            return None;
+        }
+        m = m * 10 + u64::from(d);
+        i += 1;
+    }
+    let frac_len = i - frac_start;
+    if frac_len == 0 {
+        return None;
+    }
+    let v = m as f64 / POW10[frac_len];
     let v = if sign == Some(b'-') { -v } else { v };
     Some(FastNumber {
         sign,
