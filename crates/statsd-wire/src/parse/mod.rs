@@ -70,14 +70,34 @@ pub(crate) fn str_at<'a>(
     })
 }
 
-/// What a line may hold.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Want {
-    Metrics,
-    Messages,
+/// A fault at `start..end` of the line at byte `base` of the input, line `index`.
+#[inline]
+fn located_error((kind, start, end): Fault, base: usize, index: usize) -> ParseError {
+    ParseError::new(kind, Span::new(start, end).shift(base), index, base)
 }
 
-/// Parses one line (without its `\n`) at byte `base` of the input, line
+/// The line's body: `line` within the length limit, without its tolerated `\r`.
+#[inline]
+fn body_of<'a>(line: &'a [u8], config: &Config) -> Result<&'a [u8], Fault> {
+    if line.len() > config.max_line_len() {
+        return Err((ErrorKind::LineTooLong, 0, line.len()));
+    }
+    Ok(match line {
+        [body @ .., b'\r'] if config.dialect().rules().strips_trailing_cr => body,
+        _ => line,
+    })
+}
+
+/// Precedence: a control character anywhere in `body` is reported before `fault`.
+#[inline]
+fn control_first(body: &[u8], fault: Fault) -> Fault {
+    match crate::bytes::first_control(body) {
+        Some(at) => (ErrorKind::ControlCharacter, at, at + 1),
+        None => fault,
+    }
+}
+
+/// Parses one line of any kind (without its `\n`) at byte `base` of the input, line
 /// `index`: `text` is the longest prefix of `line` known to be UTF-8.
 fn parse_at<'a>(
     line: &'a [u8],
@@ -85,54 +105,43 @@ fn parse_at<'a>(
     base: usize,
     index: usize,
     config: &Config,
-    want: Want,
     found: &mut Found,
 ) -> Result<Message<'a>, ParseError> {
-    let error = |(kind, start, end): Fault| {
-        ParseError::new(kind, Span::new(start, end).shift(base), index, base)
-    };
-    if line.len() > config.max_line_len() {
-        return Err(error((ErrorKind::LineTooLong, 0, line.len())));
-    }
+    let error = |fault: Fault| located_error(fault, base, index);
+    let body = body_of(line, config).map_err(error)?;
     let rules = config.dialect().rules();
-    let body = match line {
-        [body @ .., b'\r'] if rules.strips_trailing_cr => body,
-        _ => line,
-    };
     let parsed = if rules.dogstatsd_fields && body.starts_with(event::PREFIX) {
-        if want == Want::Metrics {
-            return Err(error((ErrorKind::NotAMetric, 0, event::PREFIX.len())));
-        }
         event::parse_event(body, text, found).map(Message::Event)
     } else if rules.dogstatsd_fields && body.starts_with(service_check::PREFIX) {
-        if want == Want::Metrics {
-            return Err(error((
-                ErrorKind::NotAMetric,
-                0,
-                service_check::PREFIX.len(),
-            )));
-        }
         service_check::parse_service_check(body, text, found).map(Message::ServiceCheck)
     } else {
         line::parse_metric(body, text, rules, found).map(Message::Metric)
     };
-    match parsed {
-        Ok(message) => Ok(message),
-        // Precedence: a control character anywhere is reported first.
-        Err(fault) => Err(error(match crate::bytes::first_control(body) {
-            Some(at) => (ErrorKind::ControlCharacter, at, at + 1),
-            None => fault,
-        })),
-    }
+    parsed.map_err(|fault| error(control_first(body, fault)))
 }
 
+/// [`parse_at`] for metrics only, without going through a [`Message`]: events
+/// and service checks are [`ErrorKind::NotAMetric`].
 #[inline]
-fn into_metric(message: Message<'_>) -> Metric<'_> {
-    match message {
-        Message::Metric(m) => m,
-        // `Want::Metrics` turns every other kind into `NotAMetric`.
-        _ => unreachable!("a metrics-only parse returned another message"),
+fn parse_metric_at<'a>(
+    line: &'a [u8],
+    text: &'a str,
+    base: usize,
+    index: usize,
+    config: &Config,
+    found: &mut Found,
+) -> Result<Metric<'a>, ParseError> {
+    let error = |fault: Fault| located_error(fault, base, index);
+    let body = body_of(line, config).map_err(error)?;
+    let rules = config.dialect().rules();
+    if rules.dogstatsd_fields {
+        for prefix in [event::PREFIX, service_check::PREFIX] {
+            if body.starts_with(prefix) {
+                return Err(error((ErrorKind::NotAMetric, 0, prefix.len())));
+            }
+        }
     }
+    line::parse_metric(body, text, rules, found).map_err(|fault| error(control_first(body, fault)))
 }
 
 /// Parses one metric line, given without its line terminator. Spans count from
@@ -151,17 +160,7 @@ fn into_metric(message: Message<'_>) -> Metric<'_> {
 /// assert!(delta.delta);
 /// ```
 pub fn parse_line<'a>(line: &'a [u8], config: &Config) -> Result<Metric<'a>, ParseError> {
-    let mut found = Found::default();
-    parse_at(
-        line,
-        utf8_prefix(line),
-        0,
-        0,
-        config,
-        Want::Metrics,
-        &mut found,
-    )
-    .map(into_metric)
+    parse_metric_at(line, utf8_prefix(line), 0, 0, config, &mut Found::default())
 }
 
 /// Parses one line of any kind (a metric, or in the dogstatsd dialect an event
@@ -175,15 +174,7 @@ pub fn parse_line<'a>(line: &'a [u8], config: &Config) -> Result<Metric<'a>, Par
 /// ```
 pub fn parse_message<'a>(line: &'a [u8], config: &Config) -> Result<Parsed<'a>, ParseError> {
     let mut found = Found::default();
-    let message = parse_at(
-        line,
-        utf8_prefix(line),
-        0,
-        0,
-        config,
-        Want::Messages,
-        &mut found,
-    )?;
+    let message = parse_at(line, utf8_prefix(line), 0, 0, config, &mut found)?;
     Ok(Parsed {
         message,
         warnings: found.located(0, 0),
@@ -319,12 +310,9 @@ impl<'a> Lines<'a> {
         None
     }
 
-    fn parse(
-        &mut self,
-        line: &RawLine<'a>,
-        want: Want,
-        found: &mut Found,
-    ) -> Result<Message<'a>, ParseError> {
+    /// The validated text of `line` (a prefix of it when an invalid byte is in it).
+    #[inline]
+    fn text_of(&mut self, line: &RawLine<'a>) -> &'a str {
         let (start, end) = (line.span.start, line.span.end);
         if start > self.text_start + self.text.len() {
             // An invalid byte ended the validated text before this line: validate
@@ -334,18 +322,33 @@ impl<'a> Lines<'a> {
             self.text_start = start;
         }
         let text_end = self.text_start + self.text.len();
-        let text = self
-            .text
+        self.text
             .get(start - self.text_start..end.min(text_end) - self.text_start)
-            .unwrap_or_default();
+            .unwrap_or_default()
+    }
+
+    fn parse(&mut self, line: &RawLine<'a>, found: &mut Found) -> Result<Message<'a>, ParseError> {
+        let text = self.text_of(line);
         parse_at(
             line.bytes,
             text,
-            start,
+            line.span.start,
             line.index,
             &self.config,
-            want,
             found,
+        )
+    }
+
+    #[inline]
+    fn parse_metric(&mut self, line: &RawLine<'a>) -> Result<Metric<'a>, ParseError> {
+        let text = self.text_of(line);
+        parse_metric_at(
+            line.bytes,
+            text,
+            line.span.start,
+            line.index,
+            &self.config,
+            &mut Found::default(),
         )
     }
 }
@@ -354,7 +357,7 @@ impl<'a> Lines<'a> {
     /// Parses `line` as any kind of message, with its warnings placed in the datagram.
     fn parse_message(&mut self, line: RawLine<'a>) -> Result<Parsed<'a>, ParseError> {
         let mut found = Found::default();
-        let message = self.parse(&line, Want::Messages, &mut found)?;
+        let message = self.parse(&line, &mut found)?;
         Ok(Parsed {
             message,
             warnings: found.located(line.span.start, line.index),
@@ -368,10 +371,7 @@ impl<'a> Iterator for Lines<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let line = self.next_line()?;
-        Some(
-            self.parse(&line, Want::Metrics, &mut Found::default())
-                .map(into_metric),
-        )
+        Some(self.parse_metric(&line))
     }
 }
 
@@ -388,10 +388,7 @@ impl<'a> Iterator for WithRaw<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         let line = self.lines.next_line()?;
-        let result = self
-            .lines
-            .parse(&line, Want::Metrics, &mut Found::default())
-            .map(into_metric);
+        let result = self.lines.parse_metric(&line);
         Some((line, result))
     }
 }
