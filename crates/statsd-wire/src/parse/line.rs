@@ -57,11 +57,12 @@ pub(super) fn parse_metric<'a>(
         return Err((ErrorKind::EmptyLine, 0, 0));
     }
 
-    let name_end = memchr::memchr2(b':', b'|', body).unwrap_or(body.len());
-    if name_end == 0 {
+    // One pass finds the name's end and any control character in it.
+    let name_end = crate::bytes::first_name_stop(body).unwrap_or(body.len());
+    if name_end == 0 && matches!(body[0], b':' | b'|') {
         return Err((ErrorKind::EmptyName, 0, 1));
     }
-    if has_control(&body[..name_end]) {
+    if name_end < body.len() && !matches!(body[name_end], b':' | b'|') {
         return Err(CONTROL);
     }
     let name = str_at(body, text, 0, name_end)?;
