@@ -379,11 +379,13 @@ impl Canonical for Metric<'_> {
         if self.name.is_empty() {
             return Err(E::EmptyName);
         }
-        let classes = byte_classes(self.name);
-        if classes & RESERVED != 0 {
-            return Err(E::ReservedByteInName);
-        }
-        if classes & CONTROL != 0 {
+        // One pass finds whether the name holds `:`, `|` or a control character;
+        // which one (for the error) is looked up only then.
+        if crate::bytes::first_name_stop(self.name.as_bytes()).is_some() {
+            let classes = byte_classes(self.name);
+            if classes & RESERVED != 0 {
+                return Err(E::ReservedByteInName);
+            }
             return Err(E::ControlCharacterInName);
         }
         if rules.dogstatsd_fields && self.name.starts_with("_e{") {
@@ -451,6 +453,14 @@ impl Canonical for Metric<'_> {
             if ts == 0 || ts > i64::MAX as u64 {
                 return Err(E::InvalidTimestamp);
             }
+        }
+        let no_shared_field = self.tags.is_none()
+            && self.container_id.is_none()
+            && self.external_data.is_none()
+            && self.unknown_fields.has_no_field();
+        if no_shared_field {
+            // Nothing for `check_shared_fields` to refuse (the common case).
+            return Ok(());
         }
         check_shared_fields(
             rules,

@@ -87,6 +87,13 @@ impl<'a> UnknownFields<'a> {
         self.iter().next().is_none()
     }
 
+    /// Whether there is no field at all, known or unknown (a parsed line without
+    /// fields, or an empty list): a check without walking a section.
+    #[inline]
+    pub(crate) const fn has_no_field(&self) -> bool {
+        matches!(self.repr, Repr::Wire(None, _) | Repr::List([]))
+    }
+
     /// The number of unknown fields.
     pub fn len(&self) -> usize {
         self.iter().count()
