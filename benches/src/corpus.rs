@@ -36,6 +36,49 @@
 //! headers, the budget real clients such as cadence's buffered sink and the
 //! Etsy client use), joined by `\n` with no final `\n`.
 //!
+//! # The DogStatsD corpus ([`Corpus::generate`] with `Dialect::DogStatsd`, [`Corpus::dogstatsd`])
+//!
+//! The same names (with `-` written `_`, so every name is in DogStatsD's
+//! portable `[A-Za-z0-9_.]` set) and value draws, in this mix (percent of
+//! lines; checked by the unit tests, with every line parsed by
+//! `parse_messages` without a warning and re-encoded to itself):
+//!
+//! | kind | share | what |
+//! |---|---|---|
+//! | counter `c` | 40 | values as above; a quarter with `\|@rate` |
+//! | timer `ms` | 22 | as above; a fifth packed (2 to 5 values, `12:3.5:40\|ms`); a tenth with a rate |
+//! | gauge `g` | 20 | integers (75%), decimals (25%) |
+//! | histogram `h` | 5 | as above; a fifth packed; a tenth with a rate |
+//! | distribution `d` | 5 | like timers; 30% packed; a tenth with a rate |
+//! | set `s` | 3 | members `12345` or `user_12345` |
+//! | event `_e{..}` | 2 | titles such as `Deploy finished`, texts (some with `\n` escapes, one empty), `\|d:`, `\|h:`, `\|k:`, `\|p:`, `\|s:`, `\|t:` and tags, each present or not |
+//! | service check `_sc` | 3 | `_sc\|app.can_connect\|0`, status 0 (85%) to 3, `\|d:`, `\|h:`, tags, `\|m:` (always when the status is not 0) |
+//!
+//! Half of the metric lines (and 70% of events and service checks) carry 1 to
+//! 4 tags in the shape `env:prod,service:api,host:web-12` (keys `env`,
+//! `service`, `host`, `region`, `version`, `status_code`, ..., the first ones
+//! drawn most often, and a bare `canary`); 10% of the metric lines carry an
+//! origin `\|c:<64 hex digits>` (one of 8 containers); 3% of counters and
+//! gauges a `\|T<unix time>`. Fields are in the canonical order (`\|@rate\|#tags\|c:\|T`).
+//! One million lines are 62.27 MB in 44,721 datagrams, 62 bytes per line.
+//!
+//! [`Corpus::metrics_only`] keeps the metric lines (for the metrics-only
+//! `parse_datagram`), [`Corpus::plain_metrics`] the lines with one value and no
+//! field (to price the dialect on the lines that do not use it).
+//!
+//! # The hostile DogStatsD corpus ([`Corpus::hostile_dogstatsd`])
+//!
+//! Lines cycle through [`HOSTILE_DOGSTATSD_CLASSES`], every class
+//! `parse_messages` can report in the dogstatsd dialect, 4 variants each (a
+//! control byte in a name, a tag, an event title or a service check name;
+//! invalid UTF-8 in a name, a tag, a set member or a service check name; `0x1A`,
+//! `NaN`, a bad packed item; `-9223372036854775808`, `1e400`; `|m`, `|C`;
+//! `|@0,1`, `|@1e400`; `|T0`, `|T-1767225600`; `_e{5}:`, `_e{0,4}:`,
+//! `_e{3,4}:Title|Text`; `_sc|name|OK`, ...). Read with
+//! [`hostile_dogstatsd_config`]. The unit test checks every line fails with its
+//! class, that every reachable class is there, and that the classes left out
+//! are warnings in this dialect.
+//!
 //! # The hostile corpus ([`Corpus::hostile`])
 //!
 //! Lines cycle through the [`HOSTILE_CLASSES`], one error class per line (every
