@@ -39,11 +39,7 @@ pub(super) fn split_at_pipe(input: &[u8]) -> (&[u8], &[u8]) {
     input.split_at(end)
 }
 
-/// Whether `name` uses only the characters the DogStatsD documentation allows.
-fn is_portable_name(name: &[u8]) -> bool {
-    name.iter()
-        .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
-}
+use crate::bytes::is_portable_name;
 
 /// Parses the body of a metric line (without its tolerated `\r`): `text` is
 /// the longest prefix of `body` known to be UTF-8.
@@ -229,6 +225,24 @@ pub(super) fn field_text<'a>(
     str_at(body, text, start, end)
 }
 
+/// Whether a non-empty tag section holds an empty tag: it starts or ends with
+/// `,` or holds `,,`. One branch-free pass; the tags are split only when it
+/// finds one.
+#[inline]
+fn has_empty_tag(section: &[u8]) -> bool {
+    if section.is_empty() {
+        return false;
+    }
+    let mut previous_comma = true;
+    let mut empty = false;
+    for &b in section {
+        let comma = b == b',';
+        empty |= comma & previous_comma;
+        previous_comma = comma;
+    }
+    empty | previous_comma
+}
+
 /// Reads a tag section at `start..end` (after the `#`), warning about empty tags.
 pub(super) fn read_tags<'a>(
     body: &'a [u8],
@@ -238,7 +252,7 @@ pub(super) fn read_tags<'a>(
     found: &mut Found,
 ) -> Result<Tags<'a>, Fault> {
     let raw = field_text(body, text, start, end)?;
-    if !raw.is_empty() {
+    if has_empty_tag(raw.as_bytes()) {
         let mut at = start;
         for tag in raw.split(',') {
             if tag.is_empty() {
