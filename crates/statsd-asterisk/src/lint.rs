@@ -274,7 +274,8 @@ fn read_dialplan(text: &str) -> (Vec<DialplanStep>, Vec<Other>) {
                 }
                 let bytes = value.text.as_bytes();
                 let raw = line_text(line);
-                let col_at = |i: usize| configfile::column(raw, value.offset_of(i));
+                let columns = configfile::Columns::new(raw);
+                let col_at = |i: usize| columns.column(value.offset_of(i));
                 let skipped = |why: String| Other::Skipped {
                     line,
                     column: col_at(0),

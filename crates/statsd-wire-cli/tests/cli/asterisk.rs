@@ -154,3 +154,30 @@ fn a_call_asterisk_rejects_sends_nothing() {
         stdout_of(&out)
     );
 }
+
+/// Defect 7 of issue 11: a column was recomputed from the line start for every
+/// byte of a call's arguments (a 1 MiB line took 21.5 s in release; 4 MiB here
+/// would take minutes). Linear now: a loose bound, an order of magnitude above
+/// what a debug build needs.
+#[test]
+fn lint_is_linear_on_a_long_line() {
+    let mut text = b"[ctx]\nexten => s,1,StatsD(g,name,".to_vec();
+    text.extend(std::iter::repeat_n(b'7', 4 << 20));
+    text.extend_from_slice(b",1)\n");
+    let (_dir, path) = temp_file("extensions.conf", &text);
+    let start = std::time::Instant::now();
+    let out = bin()
+        .args(["asterisk", "lint"])
+        .arg(&path)
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let took = start.elapsed();
+    assert!(out.status.code().is_some(), "killed after {took:?}");
+    assert!(
+        stderr_of(&out).contains("1 StatsD() call(s)"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert!(took < Duration::from_secs(30), "took {took:?}");
+}
