@@ -72,20 +72,63 @@ fn format_input(
     Ok((out, invalid))
 }
 
-/// Replaces `path`'s contents atomically (a temporary file in the same
-/// directory, renamed over it), keeping its permissions.
+/// Replaces the contents of the file `path` names, keeping its identity.
+///
+/// * A symbolic link is followed: the real file is rewritten, the link stays a link.
+/// * Normally the new contents go to a temporary file in the real file's
+///   directory, given the file's mode and owner, then renamed over it: readers
+///   see the old contents or the new ones, never a mix.
+/// * A file with several hard links, or one whose owner cannot be given to the
+///   temporary file (not running as root), would lose its links or its owner
+///   in a rename: it is rewritten in place instead (same inode, owner and mode;
+///   the contents are complete in memory before the file is touched, but a
+///   crash during the write can leave it half written).
 fn write_in_place(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
+    let real = std::fs::canonicalize(path)?;
+    let metadata = std::fs::metadata(&real)?;
+    let dir = match real.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let permissions = std::fs::metadata(path)?.permissions();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if metadata.nlink() > 1 {
+            return rewrite_same_file(&real, contents);
+        }
+    }
+    let permissions = metadata.permissions();
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(contents)?;
-    tmp.as_file().sync_all()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let mine = tmp.as_file().metadata()?;
+        if (mine.uid(), mine.gid()) != (metadata.uid(), metadata.gid())
+            && std::os::unix::fs::chown(tmp.path(), Some(metadata.uid()), Some(metadata.gid()))
+                .is_err()
+        {
+            drop(tmp);
+            return rewrite_same_file(&real, contents);
+        }
+    }
+    // After chown, which clears set-user-ID bits.
     std::fs::set_permissions(tmp.path(), permissions)?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(&real).map_err(|e| e.error)?;
+    // Make the rename durable (best effort: not every file system allows it).
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
     Ok(())
+}
+
+/// Rewrites `path` in place: the same inode, so its links, owner and mode stay.
+fn rewrite_same_file(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+    file.write_all(contents)?;
+    file.set_len(contents.len() as u64)?;
+    file.sync_all()
 }
 
 /// Runs `statsd-wire fmt`.
