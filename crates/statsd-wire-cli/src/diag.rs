@@ -212,7 +212,7 @@ fn display_cells(line: &[u8]) -> (Vec<String>, Vec<usize>) {
                 '\t' => "\\t".to_string(),
                 '\r' => "\\r".to_string(),
                 '\n' => "\\n".to_string(),
-                c if c.is_control() => c.escape_unicode().to_string(),
+                c if crate::common::needs_escape(c) => c.escape_unicode().to_string(),
                 c => c.to_string(),
             };
             cell_of.extend(std::iter::repeat_n(cells.len(), c.len_utf8()));

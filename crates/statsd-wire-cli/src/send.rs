@@ -89,6 +89,28 @@ pub(crate) fn send_datagram(socket: &UdpSocket, to: SocketAddr, datagram: &[u8])
     }
 }
 
+/// Sends one datagram on a connected socket, retrying briefly when the kernel
+/// is out of buffers. Errors the network reported for earlier datagrams (an
+/// ICMP port unreachable: `ConnectionRefused`) come back here.
+pub(crate) fn send_connected(socket: &UdpSocket, datagram: &[u8]) -> io::Result<()> {
+    const ENOBUFS: i32 = 105;
+    let mut attempts = 0;
+    loop {
+        match socket.send(datagram) {
+            Ok(_) => return Ok(()),
+            Err(e)
+                if attempts < 100
+                    && (e.kind() == io::ErrorKind::WouldBlock
+                        || e.raw_os_error() == Some(ENOBUFS)) =>
+            {
+                attempts += 1;
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// Groups encoded lines into datagrams of at most `max` bytes.
 struct Packer {
     max: usize,
