@@ -8,5 +8,6 @@ mod check;
 mod fmt;
 mod json;
 mod listen;
+mod listen_faults;
 mod send;
 mod support;

@@ -51,6 +51,8 @@ pub(crate) struct Listen {
     /// The address it listens on.
     pub(crate) addr: SocketAddr,
     stdout: Option<thread::JoinHandle<String>>,
+    /// A stdout pipe kept open and never read.
+    unread: Option<std::process::ChildStdout>,
     stderr_rest: Option<thread::JoinHandle<String>>,
     stderr_head: String,
 }
@@ -90,10 +92,39 @@ impl Listen {
     /// Starts `statsd-wire listen --bind 127.0.0.1:0 ARGS` and waits for it to
     /// say where it listens.
     pub(crate) fn start(args: &[&str]) -> Listen {
-        let mut child = StdCommand::new(bin_path())
-            .arg("listen")
-            .args(["--bind", "127.0.0.1:0"])
-            .args(args)
+        let mut cmd = StdCommand::new(bin_path());
+        cmd.arg("listen").args(["--bind", "127.0.0.1:0"]).args(args);
+        Listen::spawn(cmd, true)
+    }
+
+    /// Starts `sh -c 'SETUP; exec statsd-wire listen --bind 127.0.0.1:0 ARGS'`
+    /// (e.g. `ulimit -n 64` as SETUP).
+    pub(crate) fn start_after(setup: &str, args: &[&str]) -> Listen {
+        let mut cmd = StdCommand::new("sh");
+        cmd.arg("-c")
+            .arg(format!(
+                "{setup}; exec \"$0\" listen --bind 127.0.0.1:0 \"$@\""
+            ))
+            .arg(bin_path())
+            .args(args);
+        Listen::spawn(cmd, true)
+    }
+
+    /// Starts `statsd-wire listen --bind 127.0.0.1:0 ARGS` with a stdout
+    /// nobody reads (a pipe kept open, never read).
+    pub(crate) fn start_unread(args: &[&str]) -> Listen {
+        let mut cmd = StdCommand::new(bin_path());
+        cmd.arg("listen").args(["--bind", "127.0.0.1:0"]).args(args);
+        Listen::spawn(cmd, false)
+    }
+
+    /// The process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    fn spawn(mut cmd: StdCommand, read_stdout: bool) -> Listen {
+        let mut child = cmd
             .env_remove("NO_COLOR")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -101,11 +132,16 @@ impl Listen {
             .spawn()
             .unwrap();
         let mut stdout = child.stdout.take().unwrap();
-        let stdout = thread::spawn(move || {
-            let mut s = String::new();
-            let _ = stdout.read_to_string(&mut s);
-            s
-        });
+        let (stdout, unread) = if read_stdout {
+            let reader = thread::spawn(move || {
+                let mut s = String::new();
+                let _ = stdout.read_to_string(&mut s);
+                s
+            });
+            (Some(reader), None)
+        } else {
+            (None, Some(stdout))
+        };
         let mut stderr = BufReader::new(child.stderr.take().unwrap());
         let (tx, rx) = mpsc::channel();
         let stderr_rest = thread::spawn(move || {
@@ -128,9 +164,52 @@ impl Listen {
         Listen {
             child,
             addr,
-            stdout: Some(stdout),
+            stdout,
+            unread,
             stderr_rest: Some(stderr_rest),
             stderr_head: head,
+        }
+    }
+
+    /// Sends `signal` (`TERM`, `INT`, ...).
+    pub(crate) fn signal(&self, signal: &str) {
+        let _ = StdCommand::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status();
+    }
+
+    /// Waits for it to exit for up to `limit`, then kills it (SIGKILL; then
+    /// `terminated` is true).
+    pub(crate) fn wait(mut self, limit: Duration) -> Finished {
+        let deadline = Instant::now() + limit;
+        let mut terminated = false;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() >= deadline {
+                let _ = self.child.kill();
+                terminated = true;
+                break self.child.wait().unwrap();
+            }
+            thread::sleep(Duration::from_millis(10));
+        };
+        self.collect(status, terminated)
+    }
+
+    fn collect(&mut self, status: ExitStatus, terminated: bool) -> Finished {
+        self.unread = None;
+        let stdout = self
+            .stdout
+            .take()
+            .map(|s| s.join().unwrap())
+            .unwrap_or_default();
+        let rest = self.stderr_rest.take().unwrap().join().unwrap();
+        Finished {
+            status,
+            stdout,
+            stderr: format!("{}{rest}", self.stderr_head),
+            terminated,
         }
     }
 
@@ -149,14 +228,7 @@ impl Listen {
             }
             thread::sleep(Duration::from_millis(10));
         };
-        let stdout = self.stdout.take().unwrap().join().unwrap();
-        let rest = self.stderr_rest.take().unwrap().join().unwrap();
-        Finished {
-            status,
-            stdout,
-            stderr: format!("{}{rest}", self.stderr_head),
-            terminated,
-        }
+        self.collect(status, terminated)
     }
 }
 
