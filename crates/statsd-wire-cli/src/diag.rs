@@ -127,7 +127,11 @@ impl<'a> Diagnostic<'a> {
     /// Writes the diagnostic for people: the location line, the line itself
     /// (control characters and invalid bytes escaped), a caret under the
     /// fault, and the hint.
-    pub(crate) fn write_human(&self, out: &mut impl Write, painter: Painter) -> io::Result<()> {
+    pub(crate) fn write_human(
+        &self,
+        out: &mut (impl Write + ?Sized),
+        painter: Painter,
+    ) -> io::Result<()> {
         let severity = match self.severity {
             Severity::Error => painter.error(&format!("error[{}]", self.class)),
             Severity::Warning => painter.warning(&format!("warning[{}]", self.class)),

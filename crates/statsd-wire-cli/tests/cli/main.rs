@@ -10,4 +10,5 @@ mod json;
 mod listen;
 mod listen_faults;
 mod send;
+mod streaming;
 mod support;
