@@ -196,6 +196,15 @@ impl<'a> Columns<'a> {
 /// Reads `text` the way Asterisk's config reader does and returns its items.
 pub(crate) fn read(text: &str) -> Vec<Item> {
     let mut items = Vec::new();
+    read_with(text, |item| items.push(item));
+    items
+}
+
+/// Reads `text` the way Asterisk's config reader does, handing each item to
+/// `f` as soon as its line is read: the memory held is that of one line
+/// (`lint` on a 100 MB dialplan kept every item of every line).
+pub(crate) fn read_with(text: &str, mut f: impl FnMut(Item)) {
+    let mut items = Vec::new();
     let mut depth: u32 = 0;
     let mut open_at: Option<(usize, usize)> = None;
     let mut have_category = false;
@@ -256,17 +265,16 @@ pub(crate) fn read(text: &str) -> Vec<Item> {
             }
         }
         let content = strip(&kept);
-        if content.is_empty() {
-            continue;
+        if !content.is_empty() {
+            process_line(content, line_no, &mut have_category, &mut items);
         }
-        process_line(content, line_no, &mut have_category, &mut items);
+        items.drain(..).for_each(&mut f);
     }
     if depth > 0 {
         if let Some((line, offset)) = open_at {
-            items.push(Item::UnclosedBlockComment { line, offset });
+            f(Item::UnclosedBlockComment { line, offset });
         }
     }
-    items
 }
 
 fn process_line(
