@@ -495,6 +495,9 @@ pub(crate) fn run(args: ListenArgs) -> ExitCode {
         }
     });
     listener.printer.flush();
+    if let Some(f) = listener.forward.as_mut() {
+        f.finish(&stats);
+    }
     let drops = match served {
         Ok(drops) => drops,
         Err(e) => {

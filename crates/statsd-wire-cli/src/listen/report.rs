@@ -38,6 +38,10 @@ impl Count {
         self.0.fetch_add(n, Ordering::Relaxed);
     }
 
+    pub(crate) fn sub(&self, n: u64) {
+        self.0.fetch_sub(n, Ordering::Relaxed);
+    }
+
     pub(crate) fn inc(&self) {
         self.add(1);
     }

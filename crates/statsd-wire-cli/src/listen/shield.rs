@@ -39,6 +39,9 @@ pub(crate) struct Forwarder {
     /// The size limit of the datagrams being filled.
     limit: usize,
     line: Vec<u8>,
+    /// The lines of the last datagram sent: the kernel reports a refusal
+    /// (ICMP port unreachable) on the next send, or on [`Forwarder::finish`].
+    last_lines: u64,
 }
 
 impl Forwarder {
@@ -53,6 +56,7 @@ impl Forwarder {
             current_lines: 0,
             limit: MIN_FORWARD_DATAGRAM,
             line: Vec::new(),
+            last_lines: 0,
         })
     }
 
@@ -88,33 +92,80 @@ impl Forwarder {
             return;
         }
         let lines = std::mem::take(&mut self.current_lines);
-        match send_connected(&self.socket, &self.current) {
+        let mut sent = send_connected(&self.socket, &self.current);
+        if let Err(e) = &sent {
+            if e.kind() == io::ErrorKind::ConnectionRefused {
+                // The refusal is the previous datagram's: count it, then this
+                // datagram was not sent yet: send it (the error is cleared).
+                self.refused(stats, e);
+                sent = send_connected(&self.socket, &self.current);
+            }
+        }
+        match sent {
             Ok(()) => {
                 stats.forwarded_lines.add(lines);
                 stats.forwarded_datagrams.inc();
+                self.last_lines = lines;
             }
             Err(e) => {
                 stats.unforwarded_lines.add(lines);
-                stats.forward_errors.inc();
-                let n = stats.forward_errors.get();
-                if n <= ERRORS_SHOWN {
-                    let hint = if e.kind() == io::ErrorKind::ConnectionRefused {
-                        " (nothing listens there: is the server down?)"
-                    } else {
-                        ""
-                    };
-                    eprintln!(
-                        "statsd-wire listen: cannot forward {} to {}: {e}{hint}",
-                        crate::common::plural(lines, "line"),
-                        self.to
-                    );
-                    if n == ERRORS_SHOWN {
-                        eprintln!("statsd-wire listen: further forwarding errors are only counted");
-                    }
-                }
+                self.last_lines = 0;
+                self.report(stats, lines, &e);
             }
         }
         self.current.clear();
+    }
+
+    /// The last datagram sent was refused: its lines move from forwarded to
+    /// not forwarded.
+    fn refused(&mut self, stats: &Stats, e: &io::Error) {
+        let lines = std::mem::take(&mut self.last_lines);
+        if lines > 0 {
+            stats.forwarded_lines.sub(lines);
+            stats.forwarded_datagrams.sub(1);
+            stats.unforwarded_lines.add(lines);
+        }
+        self.report(stats, lines, e);
+    }
+
+    /// Counts a failed send and prints the first ones.
+    fn report(&self, stats: &Stats, lines: u64, e: &io::Error) {
+        stats.forward_errors.inc();
+        let n = stats.forward_errors.get();
+        if n <= ERRORS_SHOWN {
+            let hint = if e.kind() == io::ErrorKind::ConnectionRefused {
+                " (nothing listens there: is the server down?)"
+            } else {
+                ""
+            };
+            eprintln!(
+                "statsd-wire listen: cannot forward {} to {}: {e}{hint}",
+                crate::common::plural(lines, "line"),
+                self.to
+            );
+            if n == ERRORS_SHOWN {
+                eprintln!("statsd-wire listen: further forwarding errors are only counted");
+            }
+        }
+    }
+
+    /// Sends what is queued and collects a refusal of the last datagram that
+    /// arrived since (waits briefly for it).
+    pub(crate) fn finish(&mut self, stats: &Stats) {
+        self.flush(stats);
+        if self.last_lines == 0 {
+            return;
+        }
+        for _ in 0..10 {
+            match self.socket.take_error() {
+                Ok(Some(e)) if e.kind() == io::ErrorKind::ConnectionRefused => {
+                    self.refused(stats, &e);
+                    return;
+                }
+                Ok(Some(_)) | Err(_) => return,
+                Ok(None) => std::thread::sleep(std::time::Duration::from_millis(5)),
+            }
+        }
     }
 }
 

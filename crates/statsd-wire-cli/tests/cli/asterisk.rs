@@ -225,5 +225,9 @@ fn lint_memory_does_not_grow_with_the_calls() {
         std::thread::sleep(Duration::from_millis(10));
     };
     assert_eq!(status.code(), Some(0));
-    assert!(peak_kb < 40 << 10, "{} MB for a 4 MiB dialplan", peak_kb >> 10);
+    assert!(
+        peak_kb < 40 << 10,
+        "{} MB for a 4 MiB dialplan",
+        peak_kb >> 10
+    );
 }

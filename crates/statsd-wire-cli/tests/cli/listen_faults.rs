@@ -244,7 +244,9 @@ fn a_forward_target_that_is_down_is_reported() {
         .and_then(|r| r.split_whitespace().next())
         .and_then(|n| n.parse().ok())
         .unwrap();
-    assert!(not_forwarded >= 5, "{forwarded}\n{}", done.stderr);
+    // Each refusal comes back on the next send (or at exit): every line is
+    // counted (on loopback, where ICMP is not rate-limited).
+    assert!(not_forwarded >= 15, "{forwarded}\n{}", done.stderr);
     assert!(
         done.stderr.contains("Connection refused"),
         "{}",
@@ -328,8 +330,11 @@ fn a_second_signal_exits_at_once() {
     thread::sleep(Duration::from_secs(1));
     listen.signal("INT");
     // Two signals in quick succession may be seen as one (as for any
-    // process): leave the first time to be acted on, as a person would.
-    thread::sleep(Duration::from_secs(2));
+    // process): the second is sent once the first was acted on.
+    assert!(
+        listen.wait_for_stderr("stopping:", Duration::from_secs(20)),
+        "the first signal was not acted on"
+    );
     let start = Instant::now();
     listen.signal("INT");
     let done = listen.wait(Duration::from_secs(30));

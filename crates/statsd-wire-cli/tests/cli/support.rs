@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command as StdCommand, ExitStatus, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -55,6 +55,8 @@ pub(crate) struct Listen {
     unread: Option<std::process::ChildStdout>,
     stderr_rest: Option<thread::JoinHandle<String>>,
     stderr_head: String,
+    /// What stderr said after its first line, so far.
+    stderr_seen: Arc<Mutex<String>>,
 }
 
 /// What a `listen` printed and how it ended.
@@ -144,12 +146,19 @@ impl Listen {
         };
         let mut stderr = BufReader::new(child.stderr.take().unwrap());
         let (tx, rx) = mpsc::channel();
+        let seen = Arc::new(Mutex::new(String::new()));
+        let so_far = Arc::clone(&seen);
         let stderr_rest = thread::spawn(move || {
             let mut head = String::new();
             let _ = stderr.read_line(&mut head);
             let _ = tx.send(head);
             let mut rest = String::new();
-            let _ = stderr.read_to_string(&mut rest);
+            let mut line = String::new();
+            while matches!(stderr.read_line(&mut line), Ok(n) if n > 0) {
+                rest.push_str(&line);
+                so_far.lock().unwrap().push_str(&line);
+                line.clear();
+            }
             rest
         });
         let head = rx
@@ -168,7 +177,20 @@ impl Listen {
             unread,
             stderr_rest: Some(stderr_rest),
             stderr_head: head,
+            stderr_seen: seen,
         }
+    }
+
+    /// Waits (up to `limit`) until stderr has said `text`; whether it did.
+    pub(crate) fn wait_for_stderr(&self, text: &str, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            if self.stderr_seen.lock().unwrap().contains(text) {
+                return true;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+        false
     }
 
     /// Sends `signal` (`TERM`, `INT`, ...).
