@@ -342,3 +342,105 @@ async fn serve_connection(
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eol_required_drops_and_counts_a_partial_last_line() {
+        let mut codec = EolRequired::new(Config::spec());
+        let mut buf = BytesMut::from(&b"a:1|c\npartial:1|c"[..]);
+        let line = codec.decode(&mut buf).unwrap().unwrap();
+        assert_eq!(&line.bytes()[..], b"a:1|c");
+        assert!(codec.decode(&mut buf).unwrap().is_none());
+        assert!(codec.decode_eof(&mut buf).unwrap().is_none());
+        assert_eq!(codec.incomplete, "partial:1|c".len());
+        assert!(buf.is_empty());
+        // A complete last line is a line.
+        let mut codec = EolRequired::new(Config::spec());
+        let mut buf = BytesMut::from(&b"b:1|c\n"[..]);
+        assert!(codec.decode_eof(&mut buf).unwrap().is_some());
+        assert_eq!(codec.incomplete, 0);
+    }
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn the_reader_counts_empty_datagrams_and_stops_at_count() {
+        runtime().block_on(async {
+            let (socket, granted) = bind_udp("127.0.0.1:0".parse().unwrap()).unwrap();
+            let to = socket.local_addr().unwrap();
+            let client = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+            for d in [&b""[..], b"a:1|c", b"not counted"] {
+                client.send_to(d, to).unwrap();
+            }
+            let (tx, mut rx) = mpsc::channel(4);
+            let (_stop_tx, stop) = watch::channel(false);
+            let stats = Arc::new(Stats::default());
+            let reader = tokio::spawn(read_udp(
+                socket,
+                granted,
+                Some(2),
+                tx,
+                stop,
+                Arc::clone(&stats),
+            ));
+            let mut got = Vec::new();
+            while let Some(batch) = rx.recv().await {
+                got.extend(batch.into_iter().map(|(d, _)| d.len()));
+            }
+            reader.await.unwrap().unwrap();
+            assert_eq!(got, [0, 5]);
+            assert_eq!(stats.received.get(), 2);
+        });
+    }
+
+    /// Issue 11, defect 3: under a sender that never pauses, the first signal
+    /// still ends the reader (it reads what is queued, bounded).
+    #[test]
+    fn the_first_signal_stops_the_reader_under_load() {
+        runtime().block_on(async {
+            let (socket, granted) = bind_udp("127.0.0.1:0".parse().unwrap()).unwrap();
+            let to = socket.local_addr().unwrap();
+            let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let blasters: Vec<_> = (0..2)
+                .map(|_| {
+                    let done = Arc::clone(&done);
+                    std::thread::spawn(move || {
+                        let client = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+                        let start = Instant::now();
+                        while !done.load(std::sync::atomic::Ordering::Relaxed)
+                            && start.elapsed() < Duration::from_secs(30)
+                        {
+                            let _ = client.send_to(b"load:1|c", to);
+                        }
+                    })
+                })
+                .collect();
+            let (tx, mut rx) = mpsc::channel(QUEUED_BATCHES);
+            let (stop_tx, stop) = watch::channel(false);
+            let stats = Arc::new(Stats::default());
+            let reader = tokio::spawn(read_udp(socket, granted, None, tx, stop, stats));
+            let drain = tokio::spawn(async move { while rx.recv().await.is_some() {} });
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let start = Instant::now();
+            stop_tx.send(true).unwrap();
+            let ended = tokio::time::timeout(Duration::from_secs(20), reader).await;
+            let took = start.elapsed();
+            done.store(true, std::sync::atomic::Ordering::Relaxed);
+            for b in blasters {
+                b.join().unwrap();
+            }
+            assert!(ended.is_ok(), "the reader did not stop");
+            assert!(took < Duration::from_secs(10), "{took:?}");
+            drain.await.unwrap();
+        });
+    }
+}
