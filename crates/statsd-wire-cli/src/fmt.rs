@@ -93,8 +93,17 @@ fn format_input(
                     out.write_all(&canonical).map_err(FmtError::Write)?;
                 } else {
                     // Valid, but its canonical form is longer than the line
-                    // limit (`|@1e-300` written out): kept as it is.
+                    // limit (`|@1e-300` written out): kept as it is, and said
+                    // (`send` sends it as received, with the same warning).
                     out.write_all(line.bytes).map_err(FmtError::Write)?;
+                    writeln!(
+                        diagnostics,
+                        "{}:{}: warning: valid, but its canonical form is longer than the line limit ({} bytes); kept as it is",
+                        input.name,
+                        line.index + 1,
+                        config.max_line_len()
+                    )
+                    .map_err(FmtError::Write)?;
                 }
             }
             Some(Err(e)) => {

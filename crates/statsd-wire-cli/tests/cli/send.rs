@@ -201,4 +201,17 @@ fn a_valid_line_too_long_in_canonical_form_is_sent_as_received() {
         stderr_of(&out)
     );
     assert_eq!(receive_all(&server, QUIET).len(), 1);
+    // fmt keeps it as it is, and says so.
+    let out = bin()
+        .args(["fmt"])
+        .write_stdin(format!("good:1|c\n{line}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), format!("good:1|c\n{line}\n"));
+    assert!(
+        stderr_of(&out).contains("<stdin>:2: warning: valid, but its canonical form is longer"),
+        "{}",
+        stderr_of(&out)
+    );
 }
