@@ -329,7 +329,8 @@ fn answer_from_output(request: &Request, out: exec::Output) -> Answer {
             stderr_tail,
         },
         Exit::Code(0) if out.stdout_truncated => {
-            crash("stdout larger than 16 MiB".into(), &out.stdout, stderr_tail)
+            let detail = format!("stdout larger than {} MiB", exec::MAX_STDOUT >> 20);
+            crash(detail, &out.stdout, stderr_tail)
         }
         Exit::Code(0) => match request {
             Request::Encode(_) => Answer {
