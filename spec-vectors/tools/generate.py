@@ -2221,6 +2221,15 @@ r.add("set-member-newline", "A set member with \"\\n\".", [RM("users", "set", "a
 
 
 # ==========================================================================
+# dogstatsd (decode groups dogstatsd-*, encoder group dogstatsd)
+# ==========================================================================
+
+import groups_dogstatsd  # noqa: E402
+
+groups_dogstatsd.build(sys.modules[__name__])
+
+
+# ==========================================================================
 # output
 # ==========================================================================
 
