@@ -91,7 +91,8 @@ def number(raw, at):
     if not any(c in text for c in ".eE"):
         v = int(text)
         if not (-(2 ** 63) < v < 2 ** 64):
-            raise Fault("value_out_of_range", at, F_BIGINT)
+            # The Agent reads it as a float64, unless that overflows too.
+            raise Fault("value_out_of_range", at, F_BIGINT if abs(v) < 2 ** 1024 else None)
         return str(v), -(2 ** 53) < v < 2 ** 53
     v = float(text)
     if not math.isfinite(v):

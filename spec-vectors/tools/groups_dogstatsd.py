@@ -71,6 +71,7 @@ def build(G):  # noqa: C901 (one table after another)
     def D(topic):
         return G.dec("DogStatsD: " + topic)
 
+    peer, client = G.peer, G.client
     AGENT = lambda section: G.peer("datadog-agent", section)  # noqa: E731
     DOC = lambda section: G.src("doc:datadog-dogstatsd", "datagram_shell: " + section)  # noqa: E731
     D_FRAMING, D_ROUTING, D_NAMES, D_TYPES = D("framing"), D("routing"), D("names"), D("types")
@@ -197,4 +198,201 @@ def build(G):  # noqa: C901 (one table after another)
             g.add("%s-%s" % (TYPE[code], slug), "The value \"%s\" on a %s." % (value, TYPE[code]), inp, out,
                   AGENT("M23, M24 (Go ParseFloat)") if flags == P else D_VALUES, flags=flags)
 
-    G.GROUPS_DOGSTATSD_BUILT = True
+
+
+    # ======================================================================
+    # dogstatsd-packed: several values in one line (protocol 1.1)
+    # ======================================================================
+    g = G.group("dogstatsd-packed", [
+        "Packed values name:v1:v2:...|type (DogStatsD protocol 1.1) for every type but sets; an empty item",
+        "is skipped with warning empty_value; none left is missing_value; exactly one left is a plain value.",
+        "A set member is the raw text after the first \":\" (a:b:c|s is the member \"b:c\").",
+    ], D_PACKED)
+    PK = ("PackedValues",)
+    for code in ("c", "g", "ms", "h", "d"):
+        t = TYPE[code]
+        g.add("%s-two" % t, "Two values on a %s." % t, "p:1:2|%s" % code, Y(met("p", code, "1", "2")), AGENT("M2-M4 (daemon:666:777|g)"), flags=PK)
+        g.add("%s-three-floats" % t, "Three floats on a %s." % t, "p:1.5:2.25:3e2|%s" % code,
+              Y(met("p", code, "1.5", "2.25", "300.0")), DOC("metrics (protocol 1.1)"), flags=PK)
+        g.add("%s-signs" % t, "Signed values on a %s: absolute, +3 is 3." % t, "p:-1:+3|%s" % code,
+              Y(met("p", code, "-1", "3")), D_PACKED, flags=PK)
+        g.add("%s-with-rate-and-tags" % t, "Packed values with a rate and tags on a %s." % t, "p:1:2|%s|@0.5|#a:b" % code,
+              Y(met("p", code, "1", "2", rate="0.5", tags="a:b")), DOC("metrics (protocol 1.1)"), flags=PK)
+        g.add("%s-empty-middle" % t, "An empty item between two values is skipped on a %s." % t, "p:1:①:2|%s" % code,
+              Y(Ln(met("p", code, "1", "2"), W("empty_value"))), AGENT("parseFloat64List (21::22)"), flags=PK + ("SalukiStopsAtEmptyField",))
+        g.add("%s-trailing-colon" % t, "a:1:|%s is the plain value 1 (one item left)." % code, "p:1:①|%s" % code,
+              Y(Ln(met("p", code, "1"), W("empty_value"))), AGENT("M20 (a:1:|c)"), flags=("SalukiStopsAtEmptyField",))
+        g.add("%s-leading-colon" % t, "a::1|%s: the name is a, the value 1." % code, "p:①:1|%s" % code,
+              Y(Ln(met("p", code, "1"), W("empty_value"))), AGENT("M20 (a::1|c)"), flags=("SalukiStopsAtEmptyField",))
+        g.add("%s-only-colons" % t, "a::|%s: no value left." % code, "p:①:|%s" % code, N(E("missing_value")), AGENT("M20 (a::|c: no value found)"))
+        g.add("%s-bad-item" % t, "One unreadable item rejects the line (at that item)." % (), "p:1:①x|%s" % code, N(E("invalid_value")), D_PACKED)
+        g.add("%s-item-overflow" % t, "A float item beyond f64 rejects the line.", "p:1:①1e400|%s" % code, N(E("value_out_of_range")), D_PACKED)
+        g.add("%s-item-hex" % t, "A hex item: Go's ParseFloat reads it, the dialect does not.", "p:1:①0x10|%s" % code, I(E("invalid_value")),
+              AGENT("M23"), flags=("AgentParseFloat",))
+        g.add("%s-item-non-portable" % t, "A packed integer above 2^53 is warned about at its own offset.", "p:1:①9007199254740993|%s" % code,
+              Y(Ln(met("p", code, "1", "9007199254740993"), W("non_portable_integer"))), D_WARN, flags=PK)
+    g.add("minus-zero-items", "-0.0 items: JSON keeps the sign, canonical writes 0.0.", "p:-0.0:1|d",
+          Y(met("p", "d", "-0.0", "1"), canon="p:0.0:1|d"), D_CANON, flags=PK)
+    g.add("fifty-values", "Fifty values in one line.", "p:" + ":".join(str(i) for i in range(1, 51)) + "|d",
+          Y(met("p", "d", *[str(i) for i in range(1, 51)])), client("metrics-exporter-dogstatsd", "try_write_multiple"), flags=PK)
+    g.add("client-distribution", "What datadog-go's extended aggregation sends (statsd_exporter #557).", "my_distribution_metric:21:43.2:1657|d",
+          Y(met("my_distribution_metric", "d", "21", "43.2", "1657")), client("datadog-go", "extended aggregation"), flags=PK)
+    g.add("set-colon-member", "A set member keeps its \":\" (not packed).", "s:abc:def|s", Y(met("s", "s", "abc:def")),
+          AGENT("TestParseSetValue (daemon:abc:def|s), M5"), flags=("StatsdExporterNoSets",))
+    g.add("set-colons-only", "A set member of colons.", "s:::|s", Y(met("s", "s", "::")), D_PACKED)
+    g.add("set-numbers", "A set member that looks packed.", "s:1:2|s", Y(met("s", "s", "1:2")), D_PACKED)
+    g.add("packed-timestamp-histogram", "Packed values with |T on a histogram: timestamp_ignored.", "p:1:2|h|①T5",
+          Y(Ln(met("p", "h", "1", "2", ts="5"), W("timestamp_ignored"))), D_TS, flags=PK)
+    g.add("packed-no-type", "Packed values without a type.", "p:1:2①", N(E("missing_type")), D_PACKED)
+    g.add("packed-meter", "No m type in dogstatsd.", "p:1:2|①m", N(E("unknown_type")), D_TYPES)
+    g.add("packed-empty-name", "An empty name before packed values.", "①:1:2|c", N(E("empty_name")), D_NAMES)
+    g.add("packed-two-empties", "Two empty items, two warnings.", "p:①:1:②:2|d",
+          Y(Ln(met("p", "d", "1", "2"), W("empty_value"), W("empty_value", 2))), D_PACKED, flags=PK + ("SalukiStopsAtEmptyField",))
+
+    # ======================================================================
+    # dogstatsd-tags
+    # ======================================================================
+    g = G.group("dogstatsd-tags", [
+        "The tag section |#t1,t2,...: split on \",\", each tag split at its first \":\" (no \":\" is a bare tag,",
+        "value null); nothing trimmed or filtered; an empty tag is kept as [\"\", null] with warning empty_tag;",
+        "a bare # is an empty section (tags []). Tags are written back as they came.",
+    ], D_TAGS)
+    T_ROWS = [
+        ("key-value", "env:prod", None, AGENT("TestParseCounterWithTags (M6)")),
+        ("bare", "novalue", None, AGENT("section 7 (x:1|c|#novalue)")),
+        ("two", "protocol:http,bench", None, AGENT("M6")),
+        ("empty-value", "k:", None, D_TAGS),
+        ("empty-key", ":v", None, D_TAGS),
+        ("value-with-colon", "a:b:c", None, AGENT("M18 (#a:b:c)")),
+        ("duplicate-keys", "a:b,a:c", None, AGENT("section 7 (#a:b,a:c)")),
+        ("spaces-kept", " a : b ", None, D_TAGS),
+        ("unicode", "intitul\u00e9:T0\u00b5", None, AGENT("TestParseGaugeWithUnicode (M7)")),
+        ("equals-sign", "a=b", None, D_TAGS),
+        ("hash-inside", "a#b:c", None, D_TAGS),
+        ("at-sign", "@0.5", None, D_TAGS),
+        ("backslash", "path:c\\\\x", None, D_TAGS),
+        ("host-tag-kept", "host:web-1", None, AGENT("extractTagsMetadata (host: is an enrichment)")),
+        ("internal-card-tag-kept", "dd.internal.card:high", None, AGENT("extractTagsMetadata")),
+        ("leading-hash-in-tag", "#a:b", None, peer("statsd_exporter", "PHP client quirk")),
+        ("hundred-tags", ",".join("t%d:v%d" % (i, i) for i in range(100)), None, D_TAGS),
+    ]
+    for slug, wire, _, source in T_ROWS:
+        g.add(slug, "The tag section #%s." % (wire if len(wire) < 40 else wire[:40] + "..."), "a:1|c|#" + wire,
+              Y(met("a", "c", "1", tags=wire)), source)
+    g.add("empty-between", "#a,,b keeps an empty tag.", "a:1|c|#a,①,b", Y(Ln(met("a", "c", "1", tags="a,,b"), W("empty_tag"))),
+          AGENT("M18 (#a,,b)"), flags=("EmptyTags",))
+    g.add("trailing-comma", "#a, ends with an empty tag.", "a:1|c|#a,①", Y(Ln(met("a", "c", "1", tags="a,"), W("empty_tag"))), D_TAGS, flags=("EmptyTags",))
+    g.add("leading-comma", "#,a starts with an empty tag.", "a:1|c|#①,a", Y(Ln(met("a", "c", "1", tags=",a"), W("empty_tag"))), D_TAGS, flags=("EmptyTags",))
+    g.add("only-comma", "#, is two empty tags.", "a:1|c|#①,②", Y(Ln(met("a", "c", "1", tags=","), W("empty_tag"), W("empty_tag", 2))), D_TAGS,
+          flags=("EmptyTags",))
+    g.add("gostatsd-example", "gostatsd drops the empty tag of #f,,z; the dialect keeps it.", "a:1|g|#f,①,z",
+          Y(Ln(met("a", "g", "1", tags="f,,z"), W("empty_tag"))), peer("gostatsd", "lexMetricAttribute"), flags=("EmptyTags",))
+    g.add("exporter-example", "statsd_exporter drops the empty tags of #tag:value,,.", "a:1|c|#tag:value,①,②",
+          Y(Ln(met("a", "c", "1", tags="tag:value,,"), W("empty_tag"), W("empty_tag", 2))), peer("statsd_exporter", "parseTag"), flags=("EmptyTags",))
+    g.add("bare-hash", "A bare # is an empty tag section (the Agent: no tags).", "a:1|c|#", Y(met("a", "c", "1", tags="")),
+          AGENT("M9"), flags=("EmptyTagSection",))
+    g.add("bare-hash-then-tags", "#|#a: the second section wins.", "a:1|c|#|①#a", Y(Ln(met("a", "c", "1", tags="a"), W("duplicate_field"))), D_FIELDS)
+    g.add("tags-then-bare-hash", "#a|#: the empty section wins.", "a:1|c|#a|①#", Y(Ln(met("a", "c", "1", tags=""), W("duplicate_field"))), D_FIELDS,
+          flags=("EmptyTagSection",))
+    g.add("tags-before-rate", "Tags before the rate.", "a:1|c|#a:b|@0.5", Y(met("a", "c", "1", rate="0.5", tags="a:b"), canon="a:1|c|@0.5|#a:b"),
+          AGENT("TestParseManyPipes"), flags=("VectorFixedFieldOrder",))
+    g.add("tab-in-tag", "A TAB in a tag is a control character.", "a:1|c|#a①\tb", N(E("control_character")), D_TAGS, flags=("AgentControlCharacters",))
+    g.add("nul-in-tag", "A NUL in a tag is a control character.", "a:1|c|#a:①\u0000", N(E("control_character")), D_TAGS, flags=("AgentControlCharacters",))
+    g.add("newline-in-tag-splits", "A newline inside a tag ends the line: the rest is another line.", "a:1|c|#env:prod\ninjected:1|c",
+          Y(met("a", "c", "1", tags="env:prod"), met("injected", "c", "1")), D_FRAMING)
+    g.add("pipe-ends-tags", "A \"|\" ends the tag section: what follows is another field.", "a:1|c|#env:pr|①od",
+          Y(Ln(met("a", "c", "1", tags="env:pr"), W("unknown_field")), canon="a:1|c|#env:pr|od"), D_FIELDS)
+    g.add("tags-on-set", "Tags on a set.", "s:u|s|#a", Y(met("s", "s", "u", tags="a")), D_TAGS)
+    g.add("tags-on-distribution", "Tags on a distribution.", "d:1|d|#a,b:c", Y(met("d", "d", "1", tags="a,b:c")), D_TAGS)
+
+    # ======================================================================
+    # dogstatsd-fields: order, repetition, unknown and empty fields, card, T
+    # ======================================================================
+    g = G.group("dogstatsd-fields", [
+        "Fields after the type in any order (every permutation of four fields reads the same); a repeated",
+        "known field: the last wins, warning duplicate_field; an unknown or empty field is kept (unknown_fields)",
+        "and written back after the known ones, warning unknown_field; card: values; T values.",
+    ], D_FIELDS)
+    import itertools
+    parts = {"@": "@0.5", "#": "#t:1", "T": "T1657100540", "c": "c:ci-1"}
+    for perm in itertools.permutations("@#Tc"):
+        slug = "order-" + "".join({"@": "rate", "#": "tags", "T": "ts", "c": "cid"}[k] + "-" for k in perm).rstrip("-")
+        g.add(slug, "The fields %s in this order." % ", ".join(parts[k] for k in perm), "a:1|g|" + "|".join(parts[k] for k in perm),
+              Y(met("a", "g", "1", rate="0.5", tags="t:1", ts="1657100540", c="ci-1")), AGENT("TestParseGaugeWithTimestamp (M11)"),
+              flags=("VectorFixedFieldOrder",) if perm[0] != "@" or perm[1] != "#" else ())
+    DUPS = [
+        ("rate", "|@0.5|①@0.25", dict(rate="0.25")),
+        ("tags", "|#x|①#y", dict(tags="y")),
+        ("timestamp", "|T1|①T2", dict(ts="2")),
+        ("container-id", "|c:a|①c:b", dict(c="b")),
+        ("external-data", "|e:a|①e:b", dict(e="b")),
+        ("cardinality", "|card:low|①card:high", dict(card="high")),
+        ("rate-three-times", "|@1|①@0.5|②@0.1", dict(rate="0.1")),
+    ]
+    for slug, suffix, kw in DUPS:
+        ws = [W("duplicate_field")] + ([W("duplicate_field", 2)] if "②" in suffix else [])
+        g.add("duplicate-" + slug, "A repeated %s: the last one wins." % slug.replace("-", " "), "a:1|c" + suffix,
+              Y(Ln(met("a", "c", "1", **kw), *ws)), AGENT("M17 (last wins)"))
+    g.add("duplicate-card-invalid-second", "A valid card: then an unreadable one: the first stays, the second is unknown.",
+          "a:1|c|card:low|①card:x", Y(Ln(met("a", "c", "1", card="low"), W("invalid_field_value")), canon="a:1|c|card:low|card:x"), D_ORIGIN)
+    UNKNOWN = [
+        ("letter", "x"), ("key-value", "x:1"), ("agent-m", "m:test"), ("event-date", "d:1"), ("event-host", "h:web"),
+        ("event-key", "k:agg"), ("event-priority", "p:low"), ("event-source", "s:src"), ("event-alert", "t:error"),
+        ("sc-message", "m:msg"), ("cardinality-long", "cardinality:low"), ("card-no-colon", "card"), ("upper-c", "C:abc"),
+        ("upper-e", "E:abc"), ("lower-t", "t5"), ("space", " "), ("unicode", "\u00e9:1"), ("equals", "a=b"),
+        ("feature-flag", "f:wowthisisacoolfeature"),
+    ]
+    for slug, field in UNKNOWN:
+        g.add("unknown-" + slug, "The unknown field |%s is kept and written back." % field, "a:1|c|①" + field,
+              Y(Ln(met("a", "c", "1"), W("unknown_field")), canon="a:1|c|" + field), AGENT("M10, M14 (unknown fields ignored)"))
+    g.add("two-unknown-fields", "Two unknown fields keep their order.", "a:1|c|①f:wow|②f2:omg",
+          Y(Ln(met("a", "c", "1"), W("unknown_field"), W("unknown_field", 2)), canon="a:1|c|f:wow|f2:omg"), AGENT("M14"))
+    g.add("unknown-before-known", "Unknown fields go after the known ones in canonical form.", "a:1|c|①zz|#t|@0.5",
+          Y(Ln(met("a", "c", "1", rate="0.5", tags="t"), W("unknown_field")), canon="a:1|c|@0.5|#t|zz"), D_CANON)
+    g.add("empty-field-then-tags", "An empty field before tags: the tags are still read.", "a:1|c|①|#t",
+          Y(Ln(met("a", "c", "1", tags="t"), W("unknown_field")), canon="a:1|c|#t|"), AGENT("M21 (a:1|c||#t)"), flags=("SalukiStopsAtEmptyField",))
+    g.add("three-empty-fields", "Three empty fields.", "a:1|c|①|②|③", Y(Ln(met("a", "c", "1"), W("unknown_field"), W("unknown_field", 2),
+                                                                         W("unknown_field", 3)), canon="a:1|c|||"), D_FIELDS)
+    for value, want in (("none", "none"), ("low", "low"), ("orchestrator", "orchestrator"), ("high", "high"), ("Low", "low"),
+                        ("ORCHESTRATOR", "orchestrator"), ("hIgH", "high")):
+        g.add("card-" + value.lower() + ("-mixed" if value != value.lower() else ""), "card:%s is %s." % (value, want), "a:1|c|card:" + value,
+              Y(met("a", "c", "1", card=want), canon="a:1|c|card:" + want), AGENT("StringToTagCardinality (lower-cased)"))
+    for slug, value in (("orch", "orch"), ("empty", ""), ("medium", "medium"), ("space", " low"), ("quoted", "\"low\"")):
+        g.add("card-invalid-" + slug, "card:%s is not a cardinality: kept as an unknown field." % value, "a:1|c|①card:" + value,
+              Y(Ln(met("a", "c", "1"), W("invalid_field_value")), canon="a:1|c|card:" + value), D_ORIGIN)
+    for slug, value, code, want, warn in (
+            ("one", "1", "c", "1", False), ("max", "9223372036854775807", "g", "9223372036854775807", False),
+            ("leading-zeros", "0001657100540", "c", "1657100540", False), ("on-set", "5", "s", "5", True),
+            ("on-distribution", "5", "d", "5", True), ("on-timer", "5", "ms", "5", True), ("on-histogram", "5", "h", "5", True)):
+        v = "u" if code == "s" else "1"
+        g.add("timestamp-" + slug, "|T%s on a %s." % (value, TYPE[code]), "a:%s|%s|①T%s" % (v, code, value),
+              Y(Ln(met("a", code, v, ts=want), W("timestamp_ignored")) if warn else met("a", code, v, ts=want),
+                canon="a:%s|%s|T%s" % (v, code, want)), D_TS)
+    for slug, value, flags in (("zero", "0", ()), ("too-big", "9223372036854775808", ()), ("negative", "-102348932", ()),
+                               ("plus", "+1657100430", ("AgentTimestampSign",)), ("float", "1.5", ()), ("empty", "", ()),
+                               ("space", " 1", ()), ("letters", "ABCD", ()), ("exponent", "1e9", ())):
+        g.add("timestamp-invalid-" + slug, "|T%s is not a timestamp." % value, "a:1|c|T①" + value,
+              (I if flags else N)(E("invalid_timestamp")), AGENT("TestParseGaugeTimestampMalformed, M13, M25"), flags=flags)
+    for slug, value, want in (("half", "0.5", "0.5"), ("leading-dot", ".5", "0.5"), ("one-point-zero", "1.0", "1"),
+                              ("exponent", "1e-7", "0.0000001"), ("plus", "+0.5", "0.5"), ("trailing-dot", "1.", "1"),
+                              ("many-digits", "0.123456789012345678", "0.12345678901234568"), ("agent-test", "0.21", "0.21")):
+        g.add("rate-" + slug, "|@%s is the rate %s." % (value, want), "a:1|c|@" + value,
+              Y(met("a", "c", "1", rate=want), canon="a:1|c|@" + want), D_RATES)
+    for slug, value, json_text in (("zero", "0", "0.0"), ("minus-one", "-1", "-1.0"), ("one-and-half", "1.5", "1.5"),
+                                   ("minus-zero", "-0", "-0.0"), ("tiny-above-one", "1.0000001", "1.0000001"), ("hundred", "100", "100.0")):
+        g.add("rate-out-of-range-" + slug, "|@%s: accepted with a warning (the Agent does no range check)." % value, "a:1|c|@①" + value,
+              I(Ln(met("a", "c", "1", rate=json_text), W("sample_rate_out_of_range"))), AGENT("M26"), flags=("AgentSampleRateUnchecked",))
+    for slug, value, cls, flags in (("nan", "NaN", "invalid_sample_rate", ("AgentParseFloat",)), ("hex", "0x1p-1", "invalid_sample_rate", ("AgentParseFloat",)),
+                                    ("overflow", "1e400", "sample_rate_out_of_range", ()), ("two-dots", "0.5.5", "invalid_sample_rate", ()),
+                                    ("percent", "50%", "invalid_sample_rate", ()), ("space", " 0.5", "invalid_sample_rate", ())):
+        g.add("rate-invalid-" + slug, "|@%s is not a sample rate." % value, "a:1|c|@①" + value, (I if flags else N)(E(cls)),
+              AGENT("TestParseMetricError (daemon:666|g|@abc)"), flags=flags)
+    g.add("container-empty", "An empty |c: field is an empty container id.", "a:1|c|c:", Y(met("a", "c", "1", c="")), D_ORIGIN)
+    g.add("external-empty", "An empty |e: field.", "a:1|c|e:", Y(met("a", "c", "1", e="")), D_ORIGIN)
+    g.add("container-legacy", "A bare container id (the old DogStatsD format).", "metric:1234|g|c:1234567890abcdef",
+          Y(met("metric", "g", "1234", c="1234567890abcdef")), AGENT("TestParseContainerID (M15)"), flags=("StatsdExporterDropsOriginFields",))
+    g.add("container-with-colon", "A container id may hold \":\".", "a:1|c|c:a:b", Y(met("a", "c", "1", c="a:b")), D_ORIGIN)
+    g.add("card-is-not-c", "card: is not c: (its second byte is \"a\").", "a:1|c|card:low|c:x", Y(met("a", "c", "1", card="low", c="x"),
+                                                                                                canon="a:1|c|c:x|card:low"), AGENT("2.5 prefix ambiguity"))
+    g.add("fields-after-error", "A bad field after good ones rejects the line at the bad one.", "a:1|c|#t|c:x|T①x", N(E("invalid_timestamp")), D_FIELDS)
+    g.add("first-bad-field-wins", "Of two bad fields the first is reported.", "a:1|c|@①x|Ty", N(E("invalid_sample_rate")), D_FIELDS)
