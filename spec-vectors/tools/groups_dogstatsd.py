@@ -396,3 +396,119 @@ def build(G):  # noqa: C901 (one table after another)
                                                                                                 canon="a:1|c|c:x|card:low"), AGENT("2.5 prefix ambiguity"))
     g.add("fields-after-error", "A bad field after good ones rejects the line at the bad one.", "a:1|c|#t|c:x|T①x", N(E("invalid_timestamp")), D_FIELDS)
     g.add("first-bad-field-wins", "Of two bad fields the first is reported.", "a:1|c|@①x|Ty", N(E("invalid_sample_rate")), D_FIELDS)
+
+    # ======================================================================
+    # dogstatsd-events
+    # ======================================================================
+    g = G.group("dogstatsd-events", [
+        "Events _e{<title length>,<text length>}:<title>|<text>[|fields]: the lengths count the wire bytes",
+        "(escapes included); every separator is checked (the Agent checks none: flag AgentUncheckedEventSeparators);",
+        "the two bytes \\n become a newline in title and text; fields d: h: k: p: s: t: # c: e: card: in any order,",
+        "an unreadable value (d:abc, p:urgent) kept as an unknown field with warning invalid_field_value.",
+    ], D_EVENTS)
+    EVD = DOC("events")
+    g.add("basic", "A title and a text.", "_e{5,4}:title|text", Y(ev("title", "text")), EVD)
+    g.add("agent-basic", "TestEvent: the Agent's first event.", "_e{10,9}:test title|test text", Y(ev("test title", "test text")), AGENT("TestEvent (E1)"))
+    g.add("empty-text", "An empty text is allowed.", "_e{10,0}:test title|", Y(ev("test title", "")), AGENT("TestEventEmptyText (E4)"), flags=("SalukiEmptyEventText",))
+    g.add("empty-text-with-alert", "An empty text followed by a field.", "_e{10,0}:test title||t:warning", Y(ev("test title", "", t="warning")),
+          AGENT("TestEventEmptyTextWithAlertType (E4)"), flags=("SalukiEmptyEventText",))
+    g.add("all-fields", "Every field (E6); canonical order d h k p s t #.",
+          "_e{10,9}:test title|test text|t:warning|d:12345|p:low|h:some.host|k:aggKey|s:source test|#tag1,tag2:test",
+          Y(ev("test title", "test text", d="12345", h="some.host", k="aggKey", p="low", s="source test", t="warning", tags="tag1,tag2:test")),
+          AGENT("TestEventMetadata (E6)"))
+    for slug, field, kw in (("date", "d:1657100540", dict(d="1657100540")), ("date-negative", "d:-5", dict(d="-5")),
+                            ("date-zero", "d:0", dict(d="0")), ("date-leading-zeros", "d:007", dict(d="7")),
+                            ("date-i64-min", "d:-9223372036854775808", dict(d="-9223372036854775808")),
+                            ("host", "h:web-1", dict(h="web-1")), ("host-empty", "h:", dict(h="")), ("key", "k:agg", dict(k="agg")),
+                            ("priority-normal", "p:normal", dict(p="normal")), ("priority-low", "p:low", dict(p="low")),
+                            ("source", "s:my apps", dict(s="my apps")), ("alert-info", "t:info", dict(t="info")),
+                            ("alert-warning", "t:warning", dict(t="warning")), ("alert-error", "t:error", dict(t="error")),
+                            ("alert-success", "t:success", dict(t="success")), ("tags", "#a:b,c", dict(tags="a:b,c")),
+                            ("tags-empty", "#", dict(tags="")), ("host-with-colon", "h:a:b", dict(h="a:b"))):
+        canon = None
+        if slug == "date-leading-zeros":
+            canon = "_e{5,4}:title|text|d:7"
+        g.add("field-" + slug, "The field |%s." % field, "_e{5,4}:title|text|" + field, Y(ev("title", "text", **kw), canon=canon), EVD)
+    for slug, field in (("container", "c:ci-1"), ("external", "e:it-true"), ("card", "card:high")):
+        g.add("field-" + slug, "The origin field |%s (not in the event JSON, kept in canonical form)." % field, "_e{5,4}:title|text|" + field,
+              Y(ev("title", "text"), canon="_e{5,4}:title|text|" + field), D_ORIGIN)
+    g.add("field-card-upper", "card:LOW on an event.", "_e{5,4}:title|text|card:LOW", Y(ev("title", "text"), canon="_e{5,4}:title|text|card:low"), D_ORIGIN)
+    g.add("fields-reordered", "Fields in reverse order; canonical re-orders.", "_e{5,4}:title|text|c:x|#t|t:error|s:src|p:low|k:key|h:host|d:1",
+          Y(ev("title", "text", d="1", h="host", k="key", p="low", s="src", t="error", tags="t"),
+            canon="_e{5,4}:title|text|d:1|h:host|k:key|p:low|s:src|t:error|#t|c:x"), D_CANON)
+    for slug, field in (("date-text", "d:abc"), ("date-float", "d:1.5"), ("date-plus", "d:+1"), ("date-empty", "d:"),
+                        ("date-overflow", "d:9223372036854775808"), ("priority-urgent", "p:urgent"), ("priority-upper", "p:LOW"),
+                        ("alert-test", "t:test"), ("alert-upper", "t:Warning"), ("card-bad", "card:x")):
+        g.add("invalid-" + slug, "The unreadable field |%s is kept as unknown; the event is kept." % field, "_e{5,4}:title|text|①" + field,
+              Y(Ln(ev("title", "text"), W("invalid_field_value")), canon="_e{5,4}:title|text|" + field), AGENT("TestEventMetadata... (E7)"))
+    for slug, field in (("x", "x:1234"), ("metric-rate", "@0.5"), ("metric-ts", "T5"), ("sc-message", "m:msg"), ("empty", "")):
+        g.add("unknown-" + slug, "The unknown field |%s is kept." % field, "_e{5,4}:title|text|①" + field,
+              Y(Ln(ev("title", "text"), W("unknown_field")), canon="_e{5,4}:title|text|" + field), AGENT("E7 (|x:1234)"))
+    g.add("duplicate-host", "A repeated h: (the last wins).", "_e{5,4}:title|text|h:a|①h:b", Y(Ln(ev("title", "text", h="b"), W("duplicate_field"))), D_FIELDS)
+    g.add("duplicate-priority-invalid-second", "p:low then p:x: the first stays.", "_e{5,4}:title|text|p:low|①p:x",
+          Y(Ln(ev("title", "text", p="low"), W("invalid_field_value")), canon="_e{5,4}:title|text|p:low|p:x"), D_FIELDS)
+    g.add("escaped-newline-text", "The two bytes \\n in the text are a newline; the length counts two bytes.", "_e{5,12}:title|line1\\nline2",
+          Y(ev("title", "line1\nline2")), DOC("events (Insert line breaks)"))
+    g.add("escaped-newline-title", "\\n in the title is a newline too.", "_e{4,4}:a\\nb|text", Y(ev("a\nb", "text")), AGENT("cleanEventText"))
+    g.add("agent-multiline", "TestEventMultilinesText: a lone backslash stays.", "_e{10,24}:test title|test\\line1\\nline2\\nline3",
+          Y(ev("test title", "test\\line1\nline2\nline3")), AGENT("TestEventMultilinesText (E2)"))
+    g.add("escaped-backslash-n", "\\\\n is a backslash and a newline (no escape for the backslash).", "_e{5,3}:title|\\\\n",
+          Y(ev("title", "\\\n")), D_EVENTS)
+    g.add("only-newlines", "A text of escaped newlines only.", "_e{5,6}:title|\\n\\n\\n", Y(ev("title", "\n\n\n")), D_EVENTS)
+    g.add("backslash-end", "A text that ends with a backslash.", "_e{5,2}:title|a\\", Y(ev("title", "a\\")), D_EVENTS)
+    g.add("pipe-in-title", "The title may hold \"|\" (its length delimits it).", "_e{10,24}:test|title|test\\line1\\nline2\\nline3",
+          Y(ev("test|title", "test\\line1\nline2\nline3")), AGENT("TestEventPipeInTitle (E3)"))
+    g.add("pipe-in-text", "The text may hold \"|\".", "_e{5,3}:title|a|b", Y(ev("title", "a|b")), D_EVENTS)
+    g.add("fields-in-text", "Field-like text inside the text is text.", "_e{5,9}:title|a|#t|d:1x", Y(ev("title", "a|#t|d:1x")), D_EVENTS)
+    g.add("utf8-text", "Lengths count UTF-8 bytes: \u00e9 is two.", "_e{5,2}:titre|\u00e9", Y(ev("titre", "\u00e9")), DOC("events (UTF-8 length)"))
+    g.add("utf8-title", "A title of 5 bytes, 4 characters.", "_e{5,4}:caf\u00e9|\U0001F680", Y(ev("caf\u00e9", "\U0001F680")), DOC("events (UTF-8 length)"))
+    g.add("utf8-length-cuts-char", "A title length that ends inside \u00e9 (the Agent cuts the text).", "_e{4,4}:caf\u00e9|text",
+          I(E("event_length_mismatch", at=12)), D_EVENTS, flags=("AgentUncheckedEventSeparators",))
+    g.add("leading-zero-lengths", "Lengths with leading zeros.", "_e{05,04}:title|text", Y(ev("title", "text"), canon="_e{5,4}:title|text"), D_EVENTS)
+    g.add("long-text", "A 1000-byte text.", "_e{5,1000}:title|" + "x" * 1000, Y(ev("title", "x" * 1000)), D_EVENTS)
+    g.add("crlf", "A CRLF event line: the \\r is not part of the text.", "_e{5,4}:title|text\r\n", Y(ev("title", "text")), D_FRAMING)
+    g.add("crlf-counted", "A text length that counts the dropped \\r: too long for the line.", "_e{5,5}:title|text①\r",
+          N(E("event_length_mismatch")), D_FRAMING)
+    # Header and length errors.
+    H = "invalid_event_header"
+    for slug, inp, cls, flags, source in (
+            ("header-no-close", "_e{5,4①X:title|text", H, ("AgentUncheckedEventSeparators",), AGENT("E8 (_e{5,4X:title|text)")),
+            ("header-letter-title", "_e{①a,1}:a|b", H, (), AGENT("TestEventError")),
+            ("header-letter-text", "_e{1,①a}:a|b", H, (), AGENT("TestEventError")),
+            ("header-no-text-length", "_e{5,①}:title|", H, (), AGENT("TestEventError")),
+            ("header-no-title-length", "_e{①,4}:title|text", H, (), AGENT("TestEventError")),
+            ("header-empty", "_e{①}:title|text", H, (), AGENT("TestEventError")),
+            ("header-comma-only", "_e{①,}:title|text", H, (), AGENT("TestEventError")),
+            ("header-no-comma", "_e{5555①:title|text", H, (), AGENT("TestEventError (_e{5555:title|text)")),
+            ("header-negative", "_e{①-123,-987}:", H, (), AGENT("TestEventError")),
+            ("header-negative-text", "_e{5,①-987}:title", H, (), AGENT("TestEventError")),
+            ("header-truncated", "_e{0001,①-9876", H, (), AGENT("TestEventError (_e{0001,-9876)")),
+            ("header-no-colon", "_e{5,4}①title|text", H, (), D_EVENTS),
+            ("header-space", "_e{① 5,4}:title|text", H, (), D_EVENTS),
+            ("header-space-after-comma", "_e{5,① 4}:title|text", H, (), D_EVENTS),
+            ("header-plus", "_e{①+5,4}:title|text", H, (), D_EVENTS),
+            ("header-only-prefix", "_e{①", H, (), D_EVENTS),
+            ("header-huge-length", "_e{①99999999999999999999,1}:a|b", "event_length_mismatch", (), D_EVENTS),
+            ("empty-title", "_e{①0,9}:|test text", "empty_event_title", (), AGENT("TestEventError (E5)")),
+            ("empty-title-and-text", "_e{①0,0}:a|a", "empty_event_title", (), AGENT("TestEventError")),
+            ("empty-title-no-pipe", "_e{①0,4}:text", "empty_event_title", (), AGENT("TestEventError")),
+            ("too-short", "_e{10,10}:title|text①", "event_length_mismatch", (), AGENT("TestEventError (_e{10,10}:title|text)")),
+            ("title-too-long", "_e{50,4}:title|text①", "event_length_mismatch", (), D_EVENTS),
+            ("no-text", "_e{5,0}:title①", "event_length_mismatch", (), D_EVENTS),
+            ("no-pipe-after-title", "_e{5,4}:title①Xtext", "event_length_mismatch", ("AgentUncheckedEventSeparators",), AGENT("E8 (_e{5,4}:titleXtext)")),
+            ("short-text-length", "_e{5,2}:title|te①xt|#t", "event_length_mismatch", ("AgentUncheckedEventSeparators",), AGENT("E8 (_e{5,2}:title|text|#t)")),
+            ("long-text-length", "_e{5,5}:title|text①", "event_length_mismatch", (), D_EVENTS),
+            ("text-length-one-short", "_e{5,3}:title|tex①t", "event_length_mismatch", ("AgentUncheckedEventSeparators",), D_EVENTS),
+            ("title-length-one-short", "_e{4,4}:titl①e|text", "event_length_mismatch", ("AgentUncheckedEventSeparators",), D_EVENTS)):
+        g.add(slug, "Rejected: %s." % slug.replace("-", " "), inp, (I if flags else N)(E(cls)), source, flags=flags)
+    g.add("not-an-event-colon", "_e:title|text is not an event (no \"{\"): a metric with an unknown type.", "_e:title|①text",
+          N(E("unknown_type")), D_ROUTING)
+    g.add("not-an-event-pipe", "_e|text is not an event: a metric without a value.", "_e①|text", N(E("missing_value")), D_ROUTING)
+    g.add("telegraf-prefix-metric", "A metric named _error... is a metric (Telegraf routes any \"_e\" line to events).", "_error.count:1|c",
+          Y(met("_error.count", "c", "1")), D_ROUTING, flags=("TelegrafEventPrefix",))
+    g.add("upper-case-prefix", "_E{5,4} is not an event.", "_E{5,4}:title|①text", N(E("unknown_type")), D_ROUTING)
+    g.add("tab-in-text", "A TAB in the text is a control character.", "_e{5,4}:title|te①\txt", N(E("control_character")), D_EVENTS,
+          flags=("AgentControlCharacters",))
+    g.add("nul-in-title", "A NUL in the title.", "_e{5,4}:ti①\u0000le|text", N(E("control_character")), D_EVENTS, flags=("AgentControlCharacters",))
+    g.add("three-events", "Three events in one datagram.", "_e{1,1}:a|b\n_e{1,1}:c|d\n_e{1,1}:e|f",
+          Y(ev("a", "b"), ev("c", "d"), ev("e", "f")), D_FRAMING)
