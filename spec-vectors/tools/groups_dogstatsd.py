@@ -512,3 +512,171 @@ def build(G):  # noqa: C901 (one table after another)
     g.add("nul-in-title", "A NUL in the title.", "_e{5,4}:ti①\u0000le|text", N(E("control_character")), D_EVENTS, flags=("AgentControlCharacters",))
     g.add("three-events", "Three events in one datagram.", "_e{1,1}:a|b\n_e{1,1}:c|d\n_e{1,1}:e|f",
           Y(ev("a", "b"), ev("c", "d"), ev("e", "f")), D_FRAMING)
+
+    # ======================================================================
+    # dogstatsd-service-checks
+    # ======================================================================
+    g = G.group("dogstatsd-service-checks", [
+        "Service checks _sc|<name>|<status>[|fields]: status exactly one digit 0-3; fields d: h: # m: c: e: card:",
+        "in any order; m: ends at the next \"|\" and its \\n is unescaped (the Agent keeps it: flag",
+        "AgentServiceCheckMessageRaw); canonical writes m: last, as the documentation asks.",
+    ], D_SC)
+    SCD = DOC("service checks")
+    GS = ("GostatsdNoServiceChecks",)
+    for status in "0123":
+        g.add("status-" + status, "Status %s." % status, "_sc|agent.up|" + status, Y(sc("agent.up", status)), AGENT("TestServiceCheckOK (S1)"), flags=GS)
+    g.add("all-fields", "Every field (S3).", "_sc|agent.up|0|d:21|h:localhost|#tag1:test,tag2|m:this is fine",
+          Y(sc("agent.up", "0", d="21", h="localhost", m="this is fine", tags="tag1:test,tag2")), AGENT("TestServiceCheckMetadata (S3)"), flags=GS)
+    g.add("duplicates", "Repeated h: and d: (S4): the last wins.", "_sc|agent.up|0|d:21|h:localhost|①h:localhost2|②d:22",
+          Y(Ln(sc("agent.up", "0", d="22", h="localhost2"), W("duplicate_field"), W("duplicate_field", 2))), AGENT("TestServiceCheckMetadataMultiple (S4)"))
+    g.add("invalid-date", "d:some_time is kept as unknown (S5).", "_sc|agent.up|0|①d:some_time",
+          Y(Ln(sc("agent.up", "0"), W("invalid_field_value")), canon="_sc|agent.up|0|d:some_time"), AGENT("TestServiceCheckMetadataInvalid (S5)"))
+    g.add("unknown-field", "u:unknown is kept (S5).", "_sc|agent.up|0|①u:unknown",
+          Y(Ln(sc("agent.up", "0"), W("unknown_field")), canon="_sc|agent.up|0|u:unknown"), AGENT("S5"))
+    g.add("message-ends-at-pipe", "m:a|b: the message is a, b an unknown field (S6).", "_sc|x|0|m:a|①b",
+          Y(Ln(sc("x", "0", m="a"), W("unknown_field")), canon="_sc|x|0|b|m:a"), AGENT("S6 (_sc|x|0|m:a|b)"))
+    g.add("message-escaped-newline", "m:l1\\nl2 is unescaped here (the Agent keeps the two bytes).", "_sc|x|0|m:l1\\nl2",
+          I(sc("x", "0", m="l1\nl2")), AGENT("S6"), flags=("AgentServiceCheckMessageRaw",))
+    g.add("message-first", "m: before other fields: canonical puts it last.", "_sc|x|2|m:down|h:db-1|#role:replica",
+          Y(sc("x", "2", h="db-1", m="down", tags="role:replica"), canon="_sc|x|2|h:db-1|#role:replica|m:down"), DOC("service checks (m: last)"))
+    g.add("message-empty", "An empty message.", "_sc|x|0|m:", Y(sc("x", "0", m="")), SCD)
+    g.add("message-colon-escape", "datadog-go escapes m: as m\\: in messages; the backslash stays.", "_sc|x|0|m:a m\\: b",
+          Y(sc("x", "0", m="a m\\: b")), client("datadog-go", "appendEscapedServiceCheckText"))
+    g.add("message-unicode", "A non-ASCII message.", "_sc|x|1|m:d\u00e9j\u00e0 vu", Y(sc("x", "1", m="d\u00e9j\u00e0 vu")), SCD)
+    g.add("date-negative", "A negative d:.", "_sc|x|0|d:-5", Y(sc("x", "0", d="-5")), SCD)
+    g.add("host-empty", "An empty h:.", "_sc|x|0|h:", Y(sc("x", "0", h="")), SCD)
+    g.add("tags-empty-section", "A bare #.", "_sc|x|0|#", Y(sc("x", "0", tags="")), D_TAGS)
+    g.add("tags-empty-tag", "An empty tag.", "_sc|x|0|#a,①", Y(Ln(sc("x", "0", tags="a,"), W("empty_tag"))), D_TAGS)
+    for slug, field in (("container", "c:ci-1"), ("external", "e:it-false"), ("card", "card:low")):
+        g.add("origin-" + slug, "The origin field |%s (kept in canonical form)." % field, "_sc|x|0|" + field,
+              Y(sc("x", "0"), canon="_sc|x|0|" + field), D_ORIGIN)
+    for slug, field in (("metric-rate", "@0.5"), ("metric-ts", "T5"), ("event-key", "k:x"), ("event-priority", "p:low"),
+                        ("event-source", "s:x"), ("event-alert", "t:error"), ("empty", "")):
+        g.add("unknown-" + slug, "|%s is not a service-check field." % field, "_sc|x|0|①" + field,
+              Y(Ln(sc("x", "0"), W("unknown_field")), canon="_sc|x|0|" + field), D_SC)
+    g.add("fields-reordered", "Fields in reverse order; canonical re-orders.", "_sc|x|3|m:msg|card:high|e:ed|c:ci|#t|h:host|d:9",
+          Y(sc("x", "3", d="9", h="host", m="msg", tags="t"), canon="_sc|x|3|d:9|h:host|#t|c:ci|e:ed|card:high|m:msg"), D_CANON)
+    g.add("name-with-colon", "A service-check name may hold \":\".", "_sc|a:b|0", Y(sc("a:b", "0")), D_SC)
+    g.add("name-with-space", "A name with spaces.", "_sc|my check|0", Y(sc("my check", "0")), D_SC)
+    g.add("name-unicode", "A non-ASCII name.", "_sc|v\u00e9rif|0", Y(sc("v\u00e9rif", "0")), D_SC)
+    g.add("crlf", "A CRLF service-check line.", "_sc|x|0|m:hi\r\n", Y(sc("x", "0", m="hi")), D_FRAMING)
+    ST = "invalid_service_check_status"
+    for slug, inp, cls in (("no-status", "_sc|agent.up①", ST), ("empty-status", "_sc|agent.up|①", ST), ("empty-name", "_sc|①|", "empty_name"),
+                           ("prefix-only", "_sc|①", "empty_name"), ("status-word", "_sc|agent.up|①OK", ST), ("status-two-digits", "_sc|agent.up|①21", ST),
+                           ("status-four", "_sc|x|①4", ST), ("status-negative", "_sc|x|①-1", ST), ("status-space", "_sc|x|① 0", ST),
+                           ("status-leading-zero", "_sc|x|①00", ST), ("status-plus", "_sc|x|①+1", ST), ("empty-name-status", "_sc|①|0", "empty_name")):
+        g.add(slug, "Rejected: %s." % slug.replace("-", " "), inp, N(E(cls)), AGENT("TestServiceCheckError (S2)"))
+    g.add("prefix-without-pipe-metric", "_scx:1|c is a metric here (the Agent routes it to service checks).", "_scx:1|c",
+          I(met("_scx", "c", "1")), AGENT("findMessageType (M29)"), flags=("AgentServiceCheckPrefix",))
+    g.add("prefix-colon-metric", "_sc:1|c is a metric named _sc here.", "_sc:1|c", I(met("_sc", "c", "1")), D_ROUTING, flags=("AgentServiceCheckPrefix",))
+    g.add("prefix-alone", "_sc alone is a metric without a value.", "_sc①", N(E("missing_value")), D_ROUTING)
+    g.add("upper-case-prefix", "_SC|x|0 is not a service check.", "_SC①|x|0", N(E("missing_value")), D_ROUTING)
+    g.add("tab-in-name", "A TAB in the name.", "_sc|a①\tb|0", N(E("control_character")), D_SC, flags=("AgentControlCharacters",))
+    g.add("tab-in-message", "A TAB in the message.", "_sc|x|0|m:a①\tb", N(E("control_character")), D_SC, flags=("AgentControlCharacters",))
+
+    # ======================================================================
+    # dogstatsd-framing
+    # ======================================================================
+    g = G.group("dogstatsd-framing", [
+        "Lines end at \\n; one \\r before the end of a line is dropped (CRLF); empty lines and lines that are",
+        "only \\r are skipped; every line is judged alone; metrics, events and service checks mix freely.",
+    ], D_FRAMING)
+    CR = ("CRLF",)
+    g.add("crlf-two-lines", "Two CRLF lines (M27).", "a:1|c\r\nb:2|c\r\n", Y(met("a", "c", "1"), met("b", "c", "2")), AGENT("dropCR (M27)"), flags=CR)
+    g.add("crlf-no-final-newline", "A final \\r without \\n is dropped too.", "a:1|c\r", Y(met("a", "c", "1")), AGENT("dropCR"), flags=CR)
+    g.add("empty-line-between", "An empty line is skipped (M27).", "a:1|c\n\nb:1|c", Y(met("a", "c", "1"), met("b", "c", "1")), AGENT("parsePackets (M27)"),
+          flags=("EmptyLines",))
+    g.add("cr-only-lines", "Lines that are only \\r are skipped.", "\r\na:1|c\r\n\r\n", Y(met("a", "c", "1")), D_FRAMING, flags=CR + ("EmptyLines",))
+    g.add("bare-cr-inside", "A \\r inside a line is a control character (M28).", "a:1|c①\rb:2|c", N(E("control_character")), AGENT("M28"),
+          flags=("EtsyBareCRMerge",))
+    g.add("two-trailing-cr", "Only one \\r is dropped (M28).", "a:1|c①\r\r\n", N(E("control_character")), AGENT("M28"), flags=CR)
+    g.add("cr-then-space", "\\r followed by a space is not a line end.", "a:1|c①\r ", N(E("control_character")), D_FRAMING, flags=CR)
+    g.add("empty-datagram", "An empty datagram: no line.", "", Y(), D_FRAMING)
+    g.add("only-newlines", "Only newlines: no line.", "\n\n\n", Y(), D_FRAMING, flags=("EmptyLines",))
+    g.add("spaces-line", "A line of spaces is a metric name without a value.", "   ①", N(E("missing_value")), D_FRAMING, flags=("Whitespace",))
+    g.add("leading-space-name", "A leading space is part of the name (M22).", "① a:1|c", Y(Ln(met(" a", "c", "1"), W("non_portable_name"))), AGENT("M22"),
+          flags=("Whitespace",))
+    g.add("space-before-value", "a: 1|c: a space before the value (M22).", "a:① 1|c", N(E("invalid_value")), AGENT("M22"), flags=("Whitespace",))
+    g.add("space-after-type", "a:1|c |#t: the type \"c \" (M22).", "a:1|①c |#t", N(E("unknown_type")), AGENT("M22"), flags=("Whitespace",))
+    g.add("upper-case-type", "a:1|C (M22).", "a:1|①C", N(E("unknown_type")), AGENT("M22"))
+    g.add("three-kinds", "A metric, an event and a service check.", "a:1|c\n_e{5,4}:title|text\n_sc|db.up|0",
+          Y(met("a", "c", "1"), ev("title", "text"), sc("db.up", "0")), D_ROUTING)
+    g.add("three-kinds-crlf", "The three kinds with CRLF.", "a:1|c\r\n_e{5,4}:title|text\r\n_sc|db.up|0\r\n",
+          Y(met("a", "c", "1"), ev("title", "text"), sc("db.up", "0")), D_FRAMING, flags=CR)
+    g.add("three-kinds-reversed", "A service check, an event, a metric.", "_sc|db.up|2|m:down\n_e{1,0}:t|\nx:1.5|d|#a",
+          Y(sc("db.up", "2", m="down"), ev("t", ""), met("x", "d", "1.5", tags="a")), D_ROUTING, flags=("SalukiEmptyEventText",))
+    g.add("bad-lines-between", "Bad lines between good ones of each kind.",
+          "a:1|c\n_e{9,4}:title|text\n_sc|db.up|0\n_sc|db.up|②9\n_e{5,4}:title|text\nb:③x|g",
+          N(met("a", "c", "1"), E("event_length_mismatch", at=23), sc("db.up", "0"), E("invalid_service_check_status", 2), ev("title", "text"),
+            E("invalid_value", 3)), D_FRAMING)
+    g.add("warnings-per-line", "Warnings belong to their line; offsets count from the datagram start.", "a:1|c|①x\nb:2|c|#②,④\n_sc|s|0|③zz",
+          Y(Ln(met("a", "c", "1"), W("unknown_field")), Ln(met("b", "c", "2", tags=","), W("empty_tag", 2), W("empty_tag", 4)),
+            Ln(sc("s", "0"), W("unknown_field", 3)), canon="a:1|c|x\nb:2|c|#,\n_sc|s|0|zz"), D_WARN)
+    g.add("hundred-lines", "One hundred lines of the three kinds.", "\n".join(("m%d:%d|c" % (i, i), "_e{1,1}:t|%d" % (i % 10), "_sc|s%d|%d" % (i, i % 4))[i % 3]
+                                                                          for i in range(100)),
+          Y(*[(met("m%d" % i, "c", str(i)), ev("t", str(i % 10)), sc("s%d" % i, str(i % 4)))[i % 3] for i in range(100)]), D_FRAMING)
+    g.add("event-then-metric-no-newline-confusion", "An event text cannot reach into the next line.", "_e{5,12}:title|text①\nb:1|c",
+          N(E("event_length_mismatch"), met("b", "c", "1")), D_FRAMING)
+    g.add("cr-in-event-before-end", "A \\r inside an event text.", "_e{5,5}:title|te①\rxt", N(E("control_character")), D_FRAMING)
+
+    # ======================================================================
+    # dogstatsd-hostile
+    # ======================================================================
+    g = G.group("dogstatsd-hostile", [
+        "Input built to confuse: injection attempts through names, tags, event texts and fields; control",
+        "characters; invalid UTF-8 (input_hex); names the documentation forbids (warning non_portable_name).",
+    ], D_NAMES)
+    for slug, name in (("space", "a b"), ("hash", "a#b"), ("at", "a@b"), ("dash", "a-b"), ("slash", "a/b"), ("comma", "a,b"),
+                       ("unicode", "caf\u00e9"), ("emoji", "\U0001F680"), ("bom", "\ufeffa"), ("line-separator", "a\u2028b"),
+                       ("equals", "a=b"), ("brackets", "a[k=v]"), ("backslash", "a\\b"), ("quote", "a\"b"), ("curly", "a{1}")):
+        g.add("name-" + slug, "The name %r is accepted with a warning." % name, name + ":1|c", Y(Ln(met(name, "c", "1"), W("non_portable_name", at=0))),
+              DOC("metrics (name rules)"), flags=("NonAsciiName",) if any(ord(ch) > 127 for ch in name) else ())
+    g.add("name-agent-unicode", "The Agent's unicode test (M7).", "\u266c\u2020\u00f8U\u2020\u00f8U\u00a5\u00bauT0\u266a:666|g|#intitul\u00e9:T0\u00b5",
+          Y(Ln(met("\u266c\u2020\u00f8U\u2020\u00f8U\u00a5\u00bauT0\u266a", "g", "666", tags="intitul\u00e9:T0\u00b5"), W("non_portable_name", at=0))),
+          AGENT("TestParseGaugeWithUnicode (M7)"), flags=("NonAsciiName",))
+    g.add("name-portable", "Letters, digits, _ and . only: no warning.", "Az09_.x:1|c", Y(met("Az09_.x", "c", "1")), D_NAMES)
+    g.add("name-starting-digit", "A name starting with a digit is portable here.", "9lives:1|c", Y(met("9lives", "c", "1")), D_NAMES)
+    for slug, inp in (("tab-name", "a①\tb:1|c"), ("nul-name", "a①\u0000:1|c"), ("esc-name", "①\u001b[31ma:1|c"), ("del-name", "a①\u007f:1|c"),
+                      ("nul-value", "a:1①\u0000|c"), ("tab-field", "a:1|c|x①\t"), ("esc-container", "a:1|c|c:①\u001b"),
+                      ("nul-external", "a:1|c|e:a①\u0000"), ("del-card", "a:1|c|card:lo①\u007f"), ("tab-set-member", "s:a①\tb|s"),
+                      ("nul-event-host", "_e{5,4}:title|text|h:①\u0000"), ("nul-sc-host", "_sc|x|0|h:①\u0000"),
+                      ("bell-event-title", "_e{5,4}:ti①\u0007le|text"), ("vt-tag", "a:1|c|#①\u000b"), ("control-before-error", "a①\u0000|c")):
+        g.add("control-" + slug, "A control character: reported first, at its byte.", inp, N(E("control_character")), D_NAMES,
+              flags=("ControlCharacter", "AgentControlCharacters"))
+    g.add("injection-tag-newline", "A newline in a tag value injects a second metric: two lines.", "a:1|c|#user:x\nevil:1000|c",
+          Y(met("a", "c", "1", tags="user:x"), met("evil", "c", "1000")), D_FRAMING)
+    g.add("injection-tag-pipe", "A \"|\" in a tag value starts a new field: the tags end there.", "a:1|c|#user:x|@0.0001",
+          Y(met("a", "c", "1", tags="user:x", rate="0.0001"), canon="a:1|c|@0.0001|#user:x"), D_TAGS)
+    g.add("injection-tag-comma", "A \",\" in a tag value makes two tags.", "a:1|c|#user:x,admin:true", Y(met("a", "c", "1", tags="user:x,admin:true")), D_TAGS)
+    g.add("injection-sc-message-tags", "A \"|#\" in a service-check message becomes a tag section.", "_sc|x|0|m:ok|#injected:tag",
+          Y(sc("x", "0", m="ok", tags="injected:tag"), canon="_sc|x|0|#injected:tag|m:ok"), D_SC)
+    g.add("injection-sc-message-status", "A message that tries to restate the status.", "_sc|x|0|m:|2", Y(Ln(sc("x", "0", m=""), W("unknown_field", at=11)),
+                                                                                                         canon="_sc|x|0|2|m:"), D_SC)
+    g.add("injection-event-text-newline", "A real newline in an event text cuts the event: two bad lines.", "_e{5,11}:title|line1①\nline2",
+          N(E("event_length_mismatch"), E("missing_value", at=26)), D_EVENTS)
+    g.add("injection-event-title-fields", "Field-like bytes inside the title length are title.", "_e{8,4}:x|#a:b|c|text", Y(ev("x|#a:b|c", "text")), D_EVENTS)
+    g.add("injection-name-event-prefix", "A \"name\" _e{...} is an event line.", "_e{1,1}:a|b", Y(ev("a", "b")), D_ROUTING)
+    g.add("injection-name-sc-prefix", "A \"name\" _sc|... is a service-check line.", "_sc|a|0", Y(sc("a", "0")), D_ROUTING, flags=GS)
+    g.add("injection-value-fields", "A value that tries to hold a type: the first \"|\" ends it.", "a:1|c|ms", Y(Ln(met("a", "c", "1"), W("unknown_field", at=6)),
+                                                                                                          canon="a:1|c|ms"), D_FIELDS)
+    g.add("injection-second-metric-no-newline", "Etsy's multi-metric form is one line with an unknown field.", "a:1|c:2|g",
+          N(E("unknown_type", at=4)), D_TYPES, flags=("EtsyMultiMetric",))
+    g.add("injection-container-pipe", "A \"|\" ends c:.", "a:1|c|c:abc|def", Y(Ln(met("a", "c", "1", c="abc"), W("unknown_field", at=12)), canon="a:1|c|c:abc|def"), D_ORIGIN)
+    g.add("injection-huge-integer", "A 1000-digit value: out of range (and of float64, even for the Agent).", "a:①" + "9" * 1000 + "|c",
+          N(E("value_out_of_range")), D_VALUES)
+    g.add("injection-huge-rate-exponent", "A rate of 1e400.", "a:1|c|@①1e400", N(E("sample_rate_out_of_range")), D_RATES)
+    g.add("injection-many-fields", "Four unknown fields, four warnings (the most a line reports: README \"DogStatsD: warnings\").",
+          "a:1|c|①x|②y|③z|④w", Y(Ln(met("a", "c", "1"), W("unknown_field"), W("unknown_field", 2), W("unknown_field", 3), W("unknown_field", 4)),
+                                  canon="a:1|c|x|y|z|w"), D_WARN)
+    HX = bytes.fromhex
+    for slug, data, off in (("name", HX("61ff3a317c63"), 1), ("name-overlong", HX("c0af3a317c63"), 0), ("name-truncated", HX("61e282"), 1),
+                            ("set-member", HX("733a61ff7c73"), 3), ("tag", HX("613a317c637c2361ff"), 8), ("container", HX("613a317c637c633aff"), 8),
+                            ("unknown-field", HX("613a317c637c78ff"), 7), ("event-title", HX("5f657b342c347d3a7469ff657c74657874"), 10),
+                            ("event-text", HX("5f657b352c347d3a7469746c657c7465ff74"), 16), ("sc-name", HX("5f73637c78ff7c30"), 5),
+                            ("sc-message", HX("5f73637c787c307c6d3aff"), 10), ("event-host", HX("5f657b312c317d3a617c627c683aff"), 14)):
+        g.add("invalid-utf8-" + slug, "Invalid UTF-8 in the %s." % slug.replace("-", " "), data, N(E("invalid_utf8", at=off)), D_NAMES,
+              flags=("InvalidUtf8Name",))
+    g.add("invalid-utf8-value", "Invalid UTF-8 in a value is not a number.", HX("613aff7c63"), N(E("invalid_value", at=2)), D_VALUES, flags=("InvalidUtf8Name",))
+    g.add("invalid-utf8-type", "Invalid UTF-8 in the type.", HX("613a317cff"), N(E("unknown_type", at=4)), D_TYPES, flags=("InvalidUtf8Name",))
+    g.add("invalid-utf8-then-good-line", "A bad line does not spoil the next one.", HX("61ff3a317c630a623a317c63"),
+          N(E("invalid_utf8", at=1), met("b", "c", "1")), D_FRAMING, flags=("InvalidUtf8Name",))
