@@ -680,3 +680,147 @@ def build(G):  # noqa: C901 (one table after another)
     g.add("invalid-utf8-type", "Invalid UTF-8 in the type.", HX("613a317cff"), N(E("unknown_type", at=4)), D_TYPES, flags=("InvalidUtf8Name",))
     g.add("invalid-utf8-then-good-line", "A bad line does not spoil the next one.", HX("61ff3a317c630a623a317c63"),
           N(E("invalid_utf8", at=1), met("b", "c", "1")), D_FRAMING, flags=("InvalidUtf8Name",))
+
+    # ======================================================================
+    # dogstatsd-agent: the research notes' divergence matrix (section 7) and
+    # the Agent reference vectors (section 7.1), row by row
+    # ======================================================================
+    g = G.group("dogstatsd-agent", [
+        "Every row of the DogStatsD research notes' divergence matrix (section 7: the Agent against saluki,",
+        "Vector, statsd_exporter, Telegraf and gostatsd) and every Agent reference vector M1-M29, E1-E8, S1-S6",
+        "(section 7.1), as the dogstatsd dialect reads them. Flags name the peers that differ.",
+    ], AGENT("parse.go"))
+    R7 = lambda row: AGENT("research section 7, row %s" % row)  # noqa: E731
+    g.add("matrix-gauge-minus", "x:-5|g is the absolute gauge -5.", "x:-5|g", Y(met("x", "g", "-5")), R7("x:-5|g"), flags=("GaugeSignIsDelta",))
+    g.add("matrix-gauge-plus", "x:+5|g is the absolute gauge 5.", "x:+5|g", Y(met("x", "g", "5"), canon="x:5|g"), R7("x:+5|g"), flags=("GaugeSignIsDelta",))
+    g.add("matrix-packed-distribution", "x:1:2:3|d is three samples.", "x:1:2:3|d", Y(met("x", "d", "1", "2", "3")), R7("x:1:2:3|d"), flags=("PackedValues",))
+    g.add("matrix-packed-counter", "x:1:2|c is two samples.", "x:1:2|c", Y(met("x", "c", "1", "2")), R7("x:1:2|c"), flags=("PackedValues",))
+    g.add("matrix-tags-then-rate", "x:1|c|#a|@0.5: rate 0.5 (Vector ignores it).", "x:1|c|#a|@0.5", Y(met("x", "c", "1", rate="0.5", tags="a"),
+                                                                                                     canon="x:1|c|@0.5|#a"), R7("x:1|c|#a|@0.5"),
+          flags=("VectorFixedFieldOrder",))
+    g.add("matrix-container-then-tags", "x:1|c|c:abc|#k:v: tags kept (Vector loses them).", "x:1|c|c:abc|#k:v",
+          Y(met("x", "c", "1", tags="k:v", c="abc"), canon="x:1|c|#k:v|c:abc"), R7("x:1|c|c:abc|#k:v"),
+          flags=("VectorFixedFieldOrder", "StatsdExporterDropsOriginFields"))
+    g.add("matrix-container-no-tags", "x:1|c|c:abc (statsd_exporter drops it).", "x:1|c|c:abc", Y(met("x", "c", "1", c="abc")), R7("x:1|c|c:abc"),
+          flags=("StatsdExporterDropsOriginFields",))
+    g.add("matrix-origin-fields", "x:1|c|#t|e:...|card:low.", "x:1|c|#t|e:it-false,cn-a,pu-b|card:low",
+          Y(met("x", "c", "1", tags="t", e="it-false,cn-a,pu-b", card="low")), R7("x:1|c|#t|e:...|card:low"), flags=("StatsdExporterDropsOriginFields",))
+    g.add("matrix-timestamp", "x:1|c|T1656581400 is timestamped.", "x:1|c|T1656581400", Y(met("x", "c", "1", ts="1656581400")), R7("x:1|c|T1656581400"))
+    g.add("matrix-bare-hash", "x:1|c|# has an empty tag section (Vector rejects it).", "x:1|c|#", Y(met("x", "c", "1", tags="")), R7("x:1|c|#"),
+          flags=("EmptyTagSection",))
+    g.add("matrix-rate-zero", "x:1|c|@0: accepted with a warning.", "x:1|c|@①0", I(Ln(met("x", "c", "1", rate="0.0"), W("sample_rate_out_of_range"))),
+          R7("x:1|c|@0"), flags=("AgentSampleRateUnchecked",))
+    g.add("matrix-rate-two", "x:1|c|@2: accepted with a warning (saluki rejects it).", "x:1|c|@①2",
+          I(Ln(met("x", "c", "1", rate="2.0"), W("sample_rate_out_of_range"))), R7("x:1|c|@2"), flags=("AgentSampleRateUnchecked",))
+    g.add("matrix-crlf", "x:1|c\\r: the \\r is dropped.", "x:1|c\r", Y(met("x", "c", "1")), R7("x:1|c CR"), flags=("CRLF",))
+    g.add("matrix-nan", "x:NaN|g: the Agent parses it (and drops it later).", "x:①NaN|g", I(E("invalid_value")), R7("x:NaN|g"), flags=("AgentParseFloat",))
+    g.add("matrix-float-counter", "x:1.5|c is 1.5 (Telegraf and gostatsd count 1).", "x:1.5|c", Y(met("x", "c", "1.5")), R7("x:1.5|c"),
+          flags=("TelegrafIntegerCounters",))
+    g.add("matrix-same-key-tags", "x:1|c|#a:b,a:c keeps both.", "x:1|c|#a:b,a:c", Y(met("x", "c", "1", tags="a:b,a:c")), R7("x:1|c|#a:b,a:c"))
+    g.add("matrix-bare-tag", "x:1|c|#novalue.", "x:1|c|#novalue", Y(met("x", "c", "1", tags="novalue")), R7("x:1|c|#novalue"))
+    g.add("matrix-leading-empty-value", "x::1|c is [1] with a warning (saluki rejects it).", "x:①:1|c", Y(Ln(met("x", "c", "1"), W("empty_value"))),
+          R7("x::1|c"), flags=("SalukiStopsAtEmptyField",))
+    g.add("matrix-set-colon", "x:abc:def|s is the member abc:def.", "x:abc:def|s", Y(met("x", "s", "abc:def")), R7("x:abc:def|s"),
+          flags=("StatsdExporterNoSets",))
+    g.add("matrix-event", "_e{5,4}:title|text.", "_e{5,4}:title|text", Y(ev("title", "text")), R7("_e{5,4}:title|text"))
+    g.add("matrix-event-empty-text", "_e{5,0}:title| (saluki and Telegraf reject it).", "_e{5,0}:title|", Y(ev("title", "")), R7("_e{5,0}:title|"),
+          flags=("SalukiEmptyEventText",))
+    g.add("matrix-service-check", "_sc|name|0 (gostatsd rejects it).", "_sc|name|0", Y(sc("name", "0")), R7("_sc|name|0"), flags=("GostatsdNoServiceChecks",))
+    M = lambda n, test="": AGENT("M%s%s" % (n, " " + test if test else ""))  # noqa: E731
+    g.add("m1-gauge", "M1.", "daemon:666|g", Y(met("daemon", "g", "666")), M(1, "TestParseGauge"))
+    g.add("m2-packed-gauge", "M2.", "daemon:666:777|g", Y(met("daemon", "g", "666", "777")), M(2), flags=("PackedValues",))
+    g.add("m3-counter", "M3.", "daemon:21|c", Y(met("daemon", "c", "21")), M(3))
+    g.add("m3-packed-counter", "M3.", "daemon:666:777|c", Y(met("daemon", "c", "666", "777")), M(3), flags=("PackedValues",))
+    g.add("m4-histogram", "M4.", "daemon:21:22|h", Y(met("daemon", "h", "21", "22")), M(4), flags=("PackedValues",))
+    g.add("m4-timer", "M4 (the Agent makes timers histograms).", "daemon:21:22|ms", Y(met("daemon", "ms", "21", "22")), M(4), flags=("PackedValues",))
+    g.add("m4-distribution", "M4.", "daemon:3.5:4.5|d", Y(met("daemon", "d", "3.5", "4.5")), M(4), flags=("PackedValues",))
+    g.add("m5-set", "M5.", "daemon:abc|s", Y(met("daemon", "s", "abc")), M(5, "TestParseSet"))
+    g.add("m5-set-colon", "M5.", "daemon:abc:def|s", Y(met("daemon", "s", "abc:def")), M(5), flags=("StatsdExporterNoSets",))
+    g.add("m6-tags", "M6.", "custom_counter:1|c|#protocol:http,bench", Y(met("custom_counter", "c", "1", tags="protocol:http,bench")), M(6))
+    g.add("m7-unicode", "M7.", "\u266c\u2020\u00f8U\u2020\u00f8U\u00a5\u00bauT0\u266a:666|g|#intitul\u00e9:T0\u00b5",
+          Y(Ln(met("\u266c\u2020\u00f8U\u2020\u00f8U\u00a5\u00bauT0\u266a", "g", "666", tags="intitul\u00e9:T0\u00b5"), W("non_portable_name", at=0))), M(7),
+          flags=("NonAsciiName",))
+    g.add("m8-rate", "M8.", "daemon:666|g|@0.21", Y(met("daemon", "g", "666", rate="0.21")), M(8))
+    g.add("m9-bare-hash", "M9.", "daemon:666|g|#", Y(met("daemon", "g", "666", tags="")), M(9), flags=("EmptyTagSection",))
+    g.add("m10-unknown-field", "M10.", "daemon:666|g|①m:test", Y(Ln(met("daemon", "g", "666"), W("unknown_field")), canon="daemon:666|g|m:test"), M(10))
+    orders = ["#thereisatag|T1657100540|@0.21", "#thereisatag|@0.21|T1657100540", "T1657100540|#thereisatag|@0.21",
+              "T1657100540|@0.21|#thereisatag", "@0.21|#thereisatag|T1657100540", "@0.21|T1657100540|#thereisatag"]
+    for i, order in enumerate(orders):
+        g.add("m11-order-%d" % (i + 1), "M11, order %d." % (i + 1), "metric:1234|g|" + order,
+              Y(met("metric", "g", "1234", rate="0.21", tags="thereisatag", ts="1657100540")), M(11, "TestParseGaugeWithTimestamp"),
+              flags=() if order.startswith("@0.21|#") else ("VectorFixedFieldOrder",))
+    g.add("m12-timestamp", "M12 (the dialect always reads T).", "metric:1234|g|#onetag|T1657100430", Y(met("metric", "g", "1234", tags="onetag", ts="1657100430")), M(12))
+    for i, ts in enumerate(("ABCD", "", "-102348932")):
+        g.add("m13-bad-timestamp-%d" % (i + 1), "M13.", "metric:1234|g|#onetag|T①" + ts, N(E("invalid_timestamp")), M(13, "TestParseGaugeTimestampMalformed"))
+    g.add("m14-everything", "M14.", "example.metric:2.39283|d|T1657100540|@1.000000|#environment:dev|c:2a25f7fc8fbf573d62053d7263dd2d440c07b6ab4d2b107e50b0d4df1f2ee15f|①f:wowthisisacoolfeature|②f2:omgthisoneiscooler",
+          Y(Ln(met("example.metric", "d", "2.39283", rate="1", tags="environment:dev", ts="1657100540",
+                   c="2a25f7fc8fbf573d62053d7263dd2d440c07b6ab4d2b107e50b0d4df1f2ee15f"),
+               W("timestamp_ignored", at=25), W("unknown_field"), W("unknown_field", 2)),
+            canon="example.metric:2.39283|d|@1|#environment:dev|c:2a25f7fc8fbf573d62053d7263dd2d440c07b6ab4d2b107e50b0d4df1f2ee15f|T1657100540"
+                  "|f:wowthisisacoolfeature|f2:omgthisoneiscooler"), M(14, "TestParseMetricWithExtraFields"))
+    g.add("m15-container-id", "M15.", "metric:1234|g|c:1234567890abcdef", Y(met("metric", "g", "1234", c="1234567890abcdef")), M(15, "TestParseContainerID"))
+    for slug, inp, cls in (("no-type", "daemon:666①", "missing_type"), ("empty-type", "daemon:666|①", "missing_type"), ("empty-value", "daemon:①|g", "missing_value"),
+                           ("empty-name", "①:666|g", "empty_name"), ("no-colon", "abc666①|g", "missing_value"), ("word-value", "daemon:①abc|g", "invalid_value"),
+                           ("unknown-type", "daemon:666|①unknown", "unknown_type"), ("bad-rate", "daemon:666|g|@①abc", "invalid_sample_rate")):
+        g.add("m16-" + slug, "M16.", inp, N(E(cls)), M(16, "TestParseMetricError"))
+    g.add("m17-tags-last-wins", "M17.", "a:1|c|#x|①#y", Y(Ln(met("a", "c", "1", tags="y"), W("duplicate_field"))), M(17))
+    g.add("m17-rate-last-wins", "M17.", "a:1|c|@0.5|①@0.25", Y(Ln(met("a", "c", "1", rate="0.25"), W("duplicate_field"))), M(17))
+    g.add("m18-empty-tag", "M18.", "a:1|c|#a,①,b", Y(Ln(met("a", "c", "1", tags="a,,b"), W("empty_tag"))), M(18), flags=("EmptyTags",))
+    g.add("m18-colon-value", "M18.", "a:1|c|#a:b:c", Y(met("a", "c", "1", tags="a:b:c")), M(18))
+    g.add("m19-minus", "M19.", "a:-5|g", Y(met("a", "g", "-5")), M(19), flags=("GaugeSignIsDelta",))
+    g.add("m19-plus", "M19.", "a:+5|g", Y(met("a", "g", "5"), canon="a:5|g"), M(19), flags=("GaugeSignIsDelta",))
+    g.add("m20-trailing", "M20.", "a:1:①|c", Y(Ln(met("a", "c", "1"), W("empty_value"))), M(20))
+    g.add("m20-leading", "M20.", "a:①:1|c", Y(Ln(met("a", "c", "1"), W("empty_value"))), M(20), flags=("SalukiStopsAtEmptyField",))
+    g.add("m20-none", "M20.", "a:①:|c", N(E("missing_value")), M(20))
+    g.add("m21-trailing-pipe", "M21.", "a:1|c|①", Y(Ln(met("a", "c", "1"), W("unknown_field")), canon="a:1|c|"), M(21))
+    g.add("m21-empty-field", "M21.", "a:1|c|①|#t", Y(Ln(met("a", "c", "1", tags="t"), W("unknown_field")), canon="a:1|c|#t|"), M(21),
+          flags=("SalukiStopsAtEmptyField",))
+    g.add("m22-leading-space", "M22.", " a:1|c", Y(Ln(met(" a", "c", "1"), W("non_portable_name", at=0))), M(22), flags=("Whitespace",))
+    g.add("m22-space-value", "M22.", "a:① 1|c", N(E("invalid_value")), M(22), flags=("Whitespace",))
+    g.add("m22-upper-type", "M22.", "a:1|①C", N(E("unknown_type")), M(22))
+    g.add("m22-space-type", "M22.", "a:1|①c |#t", N(E("unknown_type")), M(22), flags=("Whitespace",))
+    g.add("m23-hex-float", "M23.", "a:①0x1p-2|g", I(E("invalid_value")), M(23), flags=("AgentParseFloat",))
+    g.add("m23-underscore", "M23.", "a:①1_000|g", I(E("invalid_value")), M(23), flags=("AgentParseFloat",))
+    g.add("m23-exponent", "M23.", "a:1e3|c", Y(met("a", "c", "1000.0")), M(23))
+    g.add("m23-overflow", "M23 (Go's ParseFloat errors too).", "a:①1e400|g", N(E("value_out_of_range")), M(23))
+    g.add("m24-nan", "M24.", "a:①NaN|g", I(E("invalid_value")), M(24), flags=("AgentParseFloat",))
+    g.add("m24-inf", "M24.", "a:①Inf|c", I(E("invalid_value")), M(24), flags=("AgentParseFloat",))
+    g.add("m25-zero-timestamp", "M25.", "a:1|c|T①0", N(E("invalid_timestamp")), M(25))
+    g.add("m25-plus-timestamp", "M25.", "a:1|c|T①+1657100430", I(E("invalid_timestamp")), M(25), flags=("AgentTimestampSign",))
+    for slug, rate, text in (("zero", "0", "0.0"), ("minus-one", "-1", "-1.0"), ("two", "2", "2.0")):
+        g.add("m26-rate-" + slug, "M26.", "a:1|c|@①" + rate, I(Ln(met("a", "c", "1", rate=text), W("sample_rate_out_of_range"))), M(26),
+              flags=("AgentSampleRateUnchecked",))
+    g.add("m27-crlf", "M27.", "a:1|c\r\nb:2|c\r\n", Y(met("a", "c", "1"), met("b", "c", "2")), M(27), flags=("CRLF",))
+    g.add("m27-empty-line", "M27.", "a:1|c\n\nb:1|c", Y(met("a", "c", "1"), met("b", "c", "1")), M(27), flags=("EmptyLines",))
+    g.add("m28-bare-cr", "M28.", "a:1|c①\rb:2|c", N(E("control_character")), M(28), flags=("EtsyBareCRMerge",))
+    g.add("m28-two-cr", "M28.", "a:1|c①\r\r\n", N(E("control_character")), M(28), flags=("CRLF",))
+    g.add("m29-sc-prefix", "M29.", "_scx:1|c", I(met("_scx", "c", "1")), M(29), flags=("AgentServiceCheckPrefix",))
+    EE = lambda n, test="": AGENT("E%s%s" % (n, " " + test if test else ""))  # noqa: E731
+    g.add("e1-event", "E1.", "_e{10,9}:test title|test text", Y(ev("test title", "test text")), EE(1, "TestEvent"))
+    g.add("e2-multiline", "E2.", "_e{10,24}:test title|test\\line1\\nline2\\nline3", Y(ev("test title", "test\\line1\nline2\nline3")), EE(2, "TestEventMultilinesText"))
+    g.add("e3-pipe-in-title", "E3.", "_e{10,24}:test|title|test\\line1\\nline2\\nline3", Y(ev("test|title", "test\\line1\nline2\nline3")), EE(3, "TestEventPipeInTitle"))
+    g.add("e4-empty-text", "E4.", "_e{10,0}:test title|", Y(ev("test title", "")), EE(4, "TestEventEmptyText"), flags=("SalukiEmptyEventText",))
+    g.add("e4-empty-text-alert", "E4.", "_e{10,0}:test title||t:warning", Y(ev("test title", "", t="warning")), EE(4), flags=("SalukiEmptyEventText",))
+    g.add("e5-empty-title", "E5.", "_e{①0,9}:|test text", N(E("empty_event_title")), EE(5, "TestEventError"))
+    g.add("e6-all-fields", "E6.", "_e{10,9}:test title|test text|t:warning|d:12345|p:low|h:some.host|k:aggKey|s:source test|#tag1,tag2:test",
+          Y(ev("test title", "test text", d="12345", h="some.host", k="aggKey", p="low", s="source test", t="warning", tags="tag1,tag2:test")), EE(6))
+    for slug, field, cls in (("date", "d:abc", "invalid_field_value"), ("priority", "p:urgent", "invalid_field_value"),
+                             ("alert", "t:test", "invalid_field_value"), ("unknown", "x:1234", "unknown_field")):
+        g.add("e7-" + slug, "E7.", "_e{5,4}:title|text|①" + field, Y(Ln(ev("title", "text"), W(cls)), canon="_e{5,4}:title|text|" + field), EE(7))
+    g.add("e8-separator", "E8.", "_e{5,4}:title①Xtext", I(E("event_length_mismatch")), EE(8), flags=("AgentUncheckedEventSeparators",))
+    g.add("e8-header", "E8.", "_e{5,4①X:title|text", I(E("invalid_event_header")), EE(8), flags=("AgentUncheckedEventSeparators",))
+    g.add("e8-short-text", "E8.", "_e{5,2}:title|te①xt|#t", I(E("event_length_mismatch")), EE(8), flags=("AgentUncheckedEventSeparators",))
+    S = lambda n, test="": AGENT("S%s%s" % (n, " " + test if test else ""))  # noqa: E731
+    g.add("s1-service-check", "S1.", "_sc|agent.up|0", Y(sc("agent.up", "0")), S(1, "TestServiceCheckOK"))
+    for slug, inp, cls in (("no-status", "_sc|agent.up①", "invalid_service_check_status"), ("empty-status", "_sc|agent.up|①", "invalid_service_check_status"),
+                           ("empty-name", "_sc|①|", "empty_name"), ("prefix-only", "_sc|①", "empty_name"),
+                           ("status-ok", "_sc|agent.up|①OK", "invalid_service_check_status"), ("status-21", "_sc|agent.up|①21", "invalid_service_check_status")):
+        g.add("s2-" + slug, "S2.", inp, N(E(cls)), S(2, "TestServiceCheckError"))
+    g.add("s3-all-fields", "S3.", "_sc|agent.up|0|d:21|h:localhost|#tag1:test,tag2|m:this is fine",
+          Y(sc("agent.up", "0", d="21", h="localhost", m="this is fine", tags="tag1:test,tag2")), S(3, "TestServiceCheckMetadata"))
+    g.add("s4-duplicates", "S4.", "_sc|agent.up|0|d:21|h:localhost|①h:localhost2|②d:22",
+          Y(Ln(sc("agent.up", "0", d="22", h="localhost2"), W("duplicate_field"), W("duplicate_field", 2))), S(4, "TestServiceCheckMetadataMultiple"))
+    g.add("s5-bad-date", "S5.", "_sc|agent.up|0|①d:some_time", Y(Ln(sc("agent.up", "0"), W("invalid_field_value")), canon="_sc|agent.up|0|d:some_time"), S(5))
+    g.add("s5-unknown", "S5.", "_sc|agent.up|0|①u:unknown", Y(Ln(sc("agent.up", "0"), W("unknown_field")), canon="_sc|agent.up|0|u:unknown"), S(5))
+    g.add("s6-message-pipe", "S6.", "_sc|x|0|m:a|①b", Y(Ln(sc("x", "0", m="a"), W("unknown_field")), canon="_sc|x|0|b|m:a"), S(6))
+    g.add("s6-message-newline", "S6.", "_sc|x|0|m:l1\\nl2", I(sc("x", "0", m="l1\nl2")), S(6), flags=("AgentServiceCheckMessageRaw",))
