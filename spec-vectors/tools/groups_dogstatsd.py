@@ -824,3 +824,134 @@ def build(G):  # noqa: C901 (one table after another)
     g.add("s5-unknown", "S5.", "_sc|agent.up|0|①u:unknown", Y(Ln(sc("agent.up", "0"), W("unknown_field")), canon="_sc|agent.up|0|u:unknown"), S(5))
     g.add("s6-message-pipe", "S6.", "_sc|x|0|m:a|①b", Y(Ln(sc("x", "0", m="a"), W("unknown_field")), canon="_sc|x|0|b|m:a"), S(6))
     g.add("s6-message-newline", "S6.", "_sc|x|0|m:l1\\nl2", I(sc("x", "0", m="l1\nl2")), S(6), flags=("AgentServiceCheckMessageRaw",))
+
+    # ======================================================================
+    # encoder group dogstatsd
+    # ======================================================================
+    e = G.EncGroup("dogstatsd", [
+        "What an encoder writes in the dogstatsd dialect, byte for byte, and what it must refuse (writing",
+        "nothing). Requests hold protocol v2 messages: metrics with packed values, tags, |T, |c:, |e:, |card:;",
+        "events with their length header over the escaped texts; service checks with m: last. Events,",
+        "service checks and DogStatsD fields are refused in spec and etsy.",
+    ])
+    G.ENC_GROUPS.append(e)
+    OUT, REFUSE = G.OUT, G.REFUSE
+    NOT_OLD = {"spec": REFUSE, "etsy": REFUSE}
+
+    def rm(name, code, *values, rate=None, tags=None, ts=None, c=None, e=None, card=None, delta=False):
+        m = {"name": name, "type": TYPE.get(code, code), "values": list(values), "sample_rate": rate, "delta": delta, "tags": tags}
+        for key, v in (("timestamp", ts), ("container_id", c), ("external_data", e), ("cardinality", card)):
+            if v is not None:
+                m[key] = v
+        return {"metric": m}
+
+    def rev(title, text, d=None, h=None, k=None, p=None, s=None, t=None, tags=None):
+        return {"event": {"title": title, "text": text, "timestamp": d, "hostname": h, "aggregation_key": k, "priority": p,
+                          "source_type": s, "alert_type": t, "tags": tags}}
+
+    def rsc(name, status, d=None, h=None, m=None, tags=None):
+        return {"service_check": {"name": name, "status": status, "timestamp": d, "hostname": h, "message": m, "tags": tags}}
+
+    def add(slug, desc, messages, out, source=D_CANON, old=None, flags=()):
+        expect = {"dogstatsd": out}
+        if old is not None:
+            expect.update(old)
+        e.add(slug, desc, None, expect, source, flags=flags, messages=messages)
+
+    # Metrics written.
+    for slug, msg, out in (
+            ("counter", rm("a", "c", "1"), "a:1|c"), ("gauge", rm("a", "g", "2.5"), "a:2.5|g"), ("timer", rm("a", "ms", "320.000000"), "a:320.0|ms"),
+            ("histogram", rm("a", "h", "42"), "a:42|h"), ("set", rm("a", "s", "alice"), "a:alice|s"), ("distribution", rm("a", "d", "0.5"), "a:0.5|d"),
+            ("gauge-negative", rm("a", "g", "-5"), "a:-5|g"), ("gauge-plus", rm("a", "g", "+5"), "a:5|g"), ("gauge-minus-zero", rm("a", "g", "-0.0"), "a:0.0|g"),
+            ("timer-negative", rm("a", "ms", "-1"), "a:-1|ms"), ("gauge-u64-max", rm("a", "g", "18446744073709551615"), "a:18446744073709551615|g"),
+            ("counter-i64-min-plus-one", rm("a", "c", "-9223372036854775807"), "a:-9223372036854775807|c"),
+            ("float-exponent", rm("a", "g", "1e3"), "a:1000.0|g"), ("float-tiny", rm("a", "d", "0.000001"), "a:1e-6|d"),
+            ("set-member-colon", rm("s", "s", "a:b"), "s:a:b|s"), ("set-member-verbatim", rm("s", "s", "1.50"), "s:1.50|s"),
+            ("name-unicode", rm("caf\u00e9", "c", "1"), "caf\u00e9:1|c"), ("name-sc-like", rm("_scx", "c", "1"), "_scx:1|c"),
+            ("name-e-like", rm("_e", "c", "1"), "_e:1|c")):
+        add("metric-" + slug, "A metric: %s." % slug.replace("-", " "), [msg], OUT(out), D_CANON)
+    for slug, values, code, out in (("three", ["1", "2", "3"], "d", "a:1:2:3|d"), ("floats", ["1.50", "-0.0", "2e2"], "h", "a:1.5:0.0:200.0|h"),
+                                    ("counter", ["1", "2"], "c", "a:1:2|c"), ("timer", ["10", "20"], "ms", "a:10:20|ms"),
+                                    ("gauge", ["-1", "+1"], "g", "a:-1:1|g")):
+        add("packed-" + slug, "Packed values (%s)." % slug, [rm("a", code, *values)], OUT(out), D_PACKED, old=NOT_OLD)
+    for slug, rate, out in (("half", "0.5", "a:1|c|@0.5"), ("one", "1", "a:1|c|@1"), ("one-point-zero", "1.0", "a:1|c|@1"),
+                            ("tiny", "1e-7", "a:1|c|@0.0000001")):
+        add("rate-" + slug, "The rate %s." % rate, [rm("a", "c", "1", rate=rate)], OUT(out), D_RATES)
+    add("rate-on-set", "A rate on a set.", [rm("s", "s", "u", rate="0.5")], OUT("s:u|s|@0.5"), D_RATES)
+    for slug, tags, out in (("pairs", [["env", "prod"], ["web", None]], "#env:prod,web"), ("empty-list", [], "#"), ("empty-value", [["k", ""]], "#k:"),
+                            ("empty-key", [["", "v"]], "#:v"), ("value-colon", [["a", "b:c"]], "#a:b:c"), ("two-empty", [["", None], ["", None]], "#,"),
+                            ("trailing-empty", [["a", None], ["", None]], "#a,"), ("duplicate-keys", [["a", "1"], ["a", "2"]], "#a:1,a:2"),
+                            ("unicode", [["r\u00e9gion", "\u00eele"]], "#r\u00e9gion:\u00eele"), ("spaces", [[" a ", " b "]], "# a : b ")):
+        add("tags-" + slug, "Tags: %s." % slug.replace("-", " "), [rm("a", "c", "1", tags=tags)], OUT("a:1|c|" + out), D_TAGS, old=NOT_OLD)
+    add("timestamp", "A timestamp.", [rm("a", "g", "1", ts="1657100540")], OUT("a:1|g|T1657100540"), D_TS, old=NOT_OLD)
+    add("timestamp-max", "The largest timestamp.", [rm("a", "c", "1", ts="9223372036854775807")], OUT("a:1|c|T9223372036854775807"), D_TS, old=NOT_OLD)
+    add("container-id", "A container id.", [rm("a", "c", "1", c="ci-abc,in-12")], OUT("a:1|c|c:ci-abc,in-12"), D_ORIGIN, old=NOT_OLD)
+    add("external-data", "External data.", [rm("a", "c", "1", e="it-false,cn-web")], OUT("a:1|c|e:it-false,cn-web"), D_ORIGIN, old=NOT_OLD)
+    for card in ("none", "low", "orchestrator", "high"):
+        add("card-" + card, "card:%s." % card, [rm("a", "c", "1", card=card)], OUT("a:1|c|card:" + card), D_ORIGIN, old=NOT_OLD)
+    add("all-fields", "Every field, in the canonical order.", [rm("a", "d", "1", "2", rate="0.5", tags=[["k", "v"]], ts="5", c="ci", e="ed", card="low")],
+        OUT("a:1:2|d|@0.5|#k:v|c:ci|e:ed|T5|card:low"), D_CANON, old=NOT_OLD)
+    add("timestamp-on-histogram", "A timestamp on a histogram is written (the parser warns).", [rm("a", "h", "1", ts="5")], OUT("a:1|h|T5"), D_TS)
+    # Metrics refused.
+    for slug, msg, source in (
+            ("name-colon", rm("a:b", "c", "1"), D_NAMES), ("name-pipe", rm("a|b", "c", "1"), D_NAMES), ("name-newline", rm("a\nb", "c", "1"), D_NAMES),
+            ("name-cr", rm("a\r", "c", "1"), D_NAMES), ("name-tab", rm("a\tb", "c", "1"), D_NAMES), ("name-nul", rm("a\u0000", "c", "1"), D_NAMES),
+            ("name-empty", rm("", "c", "1"), D_NAMES), ("name-event-prefix", rm("_e{1,1}", "c", "1"), D_ROUTING), ("name-event-prefix-bare", rm("_e{", "c", "1"), D_ROUTING),
+            ("nan", rm("a", "g", "NaN"), D_VALUES), ("infinity", rm("a", "g", "Infinity"), D_VALUES), ("minus-infinity", rm("a", "c", "-Infinity"), D_VALUES),
+            ("float-overflow", rm("a", "g", "1e400"), D_VALUES), ("two-pow-64", rm("a", "g", "18446744073709551616"), D_VALUES),
+            ("minus-two-pow-63", rm("a", "c", "-9223372036854775808"), D_VALUES), ("packed-nan", rm("a", "d", "1", "NaN"), D_PACKED),
+            ("packed-set", rm("s", "s", "a", "b"), D_PACKED), ("meter", rm("a", "meter", "1"), D_TYPES), ("delta", rm("a", "g", "1", delta=True), D_GAUGES),
+            ("delta-counter", rm("a", "c", "1", delta=True), D_GAUGES), ("set-member-empty", rm("s", "s", ""), D_VALUES),
+            ("set-member-pipe", rm("s", "s", "a|b"), D_VALUES), ("set-member-newline", rm("s", "s", "a\nb"), D_VALUES),
+            ("rate-zero", rm("a", "c", "1", rate="0"), D_RATES), ("rate-above-one", rm("a", "c", "1", rate="1.5"), D_RATES),
+            ("rate-negative", rm("a", "c", "1", rate="-0.5"), D_RATES), ("rate-nan", rm("a", "c", "1", rate="NaN"), D_RATES),
+            ("timestamp-zero", rm("a", "c", "1", ts="0"), D_TS), ("tag-key-comma", rm("a", "c", "1", tags=[["a,b", None]]), D_TAGS),
+            ("tag-key-pipe", rm("a", "c", "1", tags=[["a|b", None]]), D_TAGS), ("tag-key-colon", rm("a", "c", "1", tags=[["a:b", "c"]]), D_TAGS),
+            ("tag-value-comma", rm("a", "c", "1", tags=[["a", "b,c"]]), D_TAGS), ("tag-value-pipe", rm("a", "c", "1", tags=[["a", "b|@0.1"]]), D_TAGS),
+            ("tag-value-newline", rm("a", "c", "1", tags=[["a", "b\nevil:1|c"]]), D_TAGS), ("tag-tab", rm("a", "c", "1", tags=[["a\tb", None]]), D_TAGS),
+            ("tag-one-empty", rm("a", "c", "1", tags=[["", None]]), D_TAGS), ("container-pipe", rm("a", "c", "1", c="a|#x"), D_ORIGIN),
+            ("container-newline", rm("a", "c", "1", c="a\nb"), D_ORIGIN), ("external-pipe", rm("a", "c", "1", e="a|b"), D_ORIGIN),
+            ("card-medium", rm("a", "c", "1", card="medium"), D_ORIGIN)):
+        add("refuse-" + slug, "Refused: %s." % slug.replace("-", " "), [msg], REFUSE, source)
+    # Events written.
+    EVS = [
+        ("basic", rev("Deploy", "line 1\nline 2"), "_e{6,14}:Deploy|line 1\\nline 2"),
+        ("empty-text", rev("title", ""), "_e{5,0}:title|"),
+        ("all-fields", rev("t", "x", d="1657100540", h="web-1", k="agg", p="low", s="src", t="warning", tags=[["env", "prod"]]),
+         "_e{1,1}:t|x|d:1657100540|h:web-1|k:agg|p:low|s:src|t:warning|#env:prod"),
+        ("title-newline", rev("a\nb", "c"), "_e{4,1}:a\\nb|c"), ("utf8", rev("caf\u00e9", "\U0001F680"), "_e{5,4}:caf\u00e9|\U0001F680"),
+        ("pipes", rev("a|b", "c|d"), "_e{3,3}:a|b|c|d"), ("date-negative", rev("t", "x", d="-5"), "_e{1,1}:t|x|d:-5"),
+        ("tags-empty", rev("t", "x", tags=[]), "_e{1,1}:t|x|#"), ("lone-backslash", rev("t", "a\\b"), "_e{1,3}:t|a\\b"),
+        ("backslash-newline", rev("t", "a\\\n"), "_e{1,4}:t|a\\\\n"), ("priority-normal", rev("t", "x", p="normal"), "_e{1,1}:t|x|p:normal"),
+        ("alert-success", rev("t", "x", t="success"), "_e{1,1}:t|x|t:success"), ("host-colon", rev("t", "x", h="a:b"), "_e{1,1}:t|x|h:a:b"),
+        ("long-text", rev("t", "y" * 500), "_e{1,500}:t|" + "y" * 500), ("crlf-text", rev("t", "a\n\nb"), "_e{1,6}:t|a\\n\\nb"),
+    ]
+    for slug, msg, out in EVS:
+        add("event-" + slug, "An event: %s." % slug.replace("-", " "), [msg], OUT(out), D_EVENTS, old=NOT_OLD)
+    for slug, msg in (("empty-title", rev("", "x")), ("title-tab", rev("a\tb", "x")), ("text-nul", rev("t", "a\u0000")),
+                      ("title-cr", rev("a\r", "x")), ("text-escape-bytes", rev("t", "a\\nb")), ("title-escape-bytes", rev("\\n", "x")),
+                      ("host-pipe", rev("t", "x", h="a|#x")), ("host-newline", rev("t", "x", h="a\nb")), ("key-pipe", rev("t", "x", k="a|b")),
+                      ("source-tab", rev("t", "x", s="a\tb")), ("priority-urgent", rev("t", "x", p="urgent")), ("alert-fatal", rev("t", "x", t="fatal")),
+                      ("tag-comma", rev("t", "x", tags=[["a,b", None]]))):
+        add("refuse-event-" + slug, "Refused: an event with %s." % slug.replace("-", " "), [msg], REFUSE, D_EVENTS, old=NOT_OLD)
+    # Service checks written.
+    SCS = [
+        ("ok", rsc("db.up", "0"), "_sc|db.up|0"), ("warning", rsc("db.up", "1"), "_sc|db.up|1"), ("critical", rsc("db.up", "2"), "_sc|db.up|2"),
+        ("unknown", rsc("db.up", "3"), "_sc|db.up|3"),
+        ("all-fields", rsc("db", "2", d="21", h="db-1", m="replica lag", tags=[["role", "replica"]]), "_sc|db|2|d:21|h:db-1|#role:replica|m:replica lag"),
+        ("message-newline", rsc("x", "0", m="line1\nline2"), "_sc|x|0|m:line1\\nline2"), ("message-empty", rsc("x", "0", m=""), "_sc|x|0|m:"),
+        ("name-colon", rsc("a:b", "0"), "_sc|a:b|0"), ("name-space", rsc("my check", "1"), "_sc|my check|1"),
+        ("message-colon", rsc("x", "0", m="a m: b"), "_sc|x|0|m:a m: b"), ("date-negative", rsc("x", "0", d="-1"), "_sc|x|0|d:-1"),
+    ]
+    for slug, msg, out in SCS:
+        add("service-check-" + slug, "A service check: %s." % slug.replace("-", " "), [msg], OUT(out), D_SC, old=NOT_OLD)
+    for slug, msg in (("name-empty", rsc("", "0")), ("name-pipe", rsc("a|b", "0")), ("name-newline", rsc("a\nb", "0")),
+                      ("message-pipe", rsc("x", "0", m="a|#injected")), ("message-escape-bytes", rsc("x", "0", m="a\\nb")),
+                      ("message-tab", rsc("x", "0", m="a\tb")), ("status-four", rsc("x", "4")), ("status-word", rsc("x", "OK")),
+                      ("host-pipe", rsc("x", "0", h="a|b")), ("tag-pipe", rsc("x", "0", tags=[["a", "b|c"]]))):
+        add("refuse-service-check-" + slug, "Refused: a service check with %s." % slug.replace("-", " "), [msg], REFUSE, D_SC, old=NOT_OLD)
+    # Datagrams.
+    add("datagram-three-kinds", "A metric, an event and a service check in one datagram.",
+        [rm("a", "c", "1"), rev("t", "x"), rsc("s", "0")], OUT("a:1|c\n_e{1,1}:t|x\n_sc|s|0"), D_FRAMING, old=NOT_OLD)
+    add("datagram-one-bad-refuses-all", "One refused message refuses the whole request.", [rm("a", "c", "1"), rev("", "x")], REFUSE, D_FRAMING, old=NOT_OLD)
+    add("datagram-empty", "No messages: an empty datagram.", [], OUT(""), D_FRAMING)

@@ -192,7 +192,7 @@ def check_common(where, case, group, encoder=False):
         if key != "*" and key not in DIALECT_IDS:
             problem(where, "dialect key %r is neither \"*\" nor a dialects.json id" % key)
     # A group named <dialect>-<topic> is about that dialect only.
-    own = [d for d in DIALECT_IDS if group.startswith(d + "-")]
+    own = [d for d in DIALECT_IDS if group == d or group.startswith(d + "-")]
     needed = own or DIALECT_IDS
     if "*" not in expect and not all(d in expect for d in needed):
         problem(where, "no expectation for dialect(s) %s (name them or use \"*\")"
