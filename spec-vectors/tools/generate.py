@@ -12,6 +12,12 @@ README.md). Only mechanical things are computed: byte offsets (from the markers
 markers are removed from the datagram) and `canonical` (from the hand-typed
 metric fields, by the rules of tools/canonical.py). Nothing here runs the Rust
 parser.
+
+The dogstatsd dialect: the hand-typed dogstatsd groups are in groups_dogstatsd.py;
+the dogstatsd outcome of every older case is computed by dogstatsd_model.py (an
+independent Python model of the dialect's decisions) and that of every older
+encoder case by canonical.py; every hand-typed dogstatsd expectation is checked
+against the same model (generation stops on a disagreement).
 """
 
 import json
