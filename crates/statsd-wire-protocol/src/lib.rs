@@ -1,10 +1,10 @@
-//! The StatsD adapter protocol, version 1: how the conformance runner talks to
+//! The StatsD adapter protocol, version 2: how the conformance runner talks to
 //! any StatsD implementation (`spec-vectors/README.md` restates the protocol;
 //! the protocol file is normative).
 //!
-//! This crate holds the protocol's JSON forms ([`JsonMetric`], [`LineResult`],
-//! [`Capabilities`], batch requests), the conversions between them and
-//! [`statsd_wire::Metric`], exact decimal comparison ([`decimal_eq`]) and the
+//! This crate holds the protocol's JSON forms ([`JsonMetric`], [`JsonEvent`],
+//! [`JsonServiceCheck`], [`LineResult`], [`Capabilities`], encode and batch
+//! requests), the conversions between them and [`statsd_wire::Message`], exact decimal comparison ([`decimal_eq`]) and the
 //! reference adapter's operations ([`adapter`]), shared by the `statsd-wire`
 //! command line and the `statsd-conformance` runner.
 //!
@@ -30,11 +30,14 @@ mod json;
 pub use decimal::{Decimal, decimal_eq};
 pub use json::{
     BatchRequest, BatchResponse, Capabilities, DecodeOutput, EncodeRequest, Features, JsonError,
-    JsonMetric, LineResult, Refusal, encode_json_metrics, hex_decode, hex_encode, metric_to_json,
+    JsonEvent, JsonMessage, JsonMetric, JsonServiceCheck, LineResult, Refusal,
+    encode_json_messages, encode_json_metrics, event_to_json, hex_decode, hex_encode,
+    message_to_json, metric_to_json, service_check_to_json,
 };
 
-/// The protocol version this crate speaks.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// The protocol version this crate speaks (version 2: events, service checks
+/// and the DogStatsD fields; a superset of version 1).
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Exit code: processed (decode, encode, capabilities, batch).
 pub const EXIT_OK: i32 = 0;
