@@ -51,6 +51,17 @@ pub fn decode(datagram: &[u8], config: &Config) -> DecodeOutput {
     }
 }
 
+/// `decode` with each accepted line's warnings ([`LineResult::warnings`]):
+/// not part of the protocol, for the in-process conformance run, which grades
+/// the reference implementation's warnings.
+pub fn decode_with_warnings(datagram: &[u8], config: &Config) -> DecodeOutput {
+    DecodeOutput {
+        lines: parse_messages(datagram, config)
+            .map(|r| LineResult::from_parsed_with_warnings(&r))
+            .collect(),
+    }
+}
+
 /// `encode`: the datagram for an `{"metrics": [...]}` or `{"messages": [...]}`
 /// request.
 pub fn encode(request: &[u8], config: &Config) -> Result<Vec<u8>, Refusal> {

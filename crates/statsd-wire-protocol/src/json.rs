@@ -105,9 +105,10 @@ pub struct JsonMetric {
 /// A DogStatsD event (`_e{...}`) in the protocol's JSON form (version 2).
 ///
 /// Every member the protocol lists is written, `null` when the line does not
-/// set it; the fields the protocol file does not list for events (`c:`, `e:`,
-/// `card:`, which the core reads on events too) are written only when set, like
-/// a metric's. Absent and `null` mean the same when read.
+/// set it (absent and `null` mean the same when read). The protocol has no
+/// member for an event's or service check's `|c:`, `|e:` and `|card:` fields
+/// (which the core reads on them too) nor for any message's unknown fields:
+/// those travel only in the canonical form.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JsonEvent {
     /// The title, unescaped (the two bytes `\n` are a newline).
@@ -143,15 +144,6 @@ pub struct JsonEvent {
     /// Tags, as a metric's.
     #[serde(default)]
     pub tags: Option<Vec<(String, Option<String>)>>,
-    /// `|c:`, written only when set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub container_id: Option<String>,
-    /// `|e:`, written only when set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_data: Option<String>,
-    /// `|card:`, written only when set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cardinality: Option<String>,
 }
 
 /// A DogStatsD service check (`_sc|...`) in the protocol's JSON form
@@ -178,15 +170,6 @@ pub struct JsonServiceCheck {
     /// Tags, as a metric's.
     #[serde(default)]
     pub tags: Option<Vec<(String, Option<String>)>>,
-    /// `|c:`, written only when set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub container_id: Option<String>,
-    /// `|e:`, written only when set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_data: Option<String>,
-    /// `|card:`, written only when set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cardinality: Option<String>,
 }
 
 /// One message of a version 2 encode request: `{"metric": M}`,
@@ -246,6 +229,21 @@ pub struct LineResult {
     /// The error, for a rejected line.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<JsonError>,
+    /// Not part of the adapter protocol: the warnings of an accepted line, in
+    /// the golden vectors (`spec-vectors/`) and in the reference
+    /// implementation's in-process answers ([`crate::adapter::decode_with_warnings`]).
+    /// Adapters do not send them and runners do not grade them from adapters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warnings: Option<Vec<JsonWarning>>,
+}
+
+/// A warning of an accepted line (vectors only, see [`LineResult::warnings`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JsonWarning {
+    /// The warning class (from `spec-vectors/warnings.json`).
+    pub class: String,
+    /// The byte offset in the datagram of the start of what it is about.
+    pub offset: u64,
 }
 
 impl LineResult {
@@ -257,6 +255,7 @@ impl LineResult {
             event: None,
             service_check: None,
             error: None,
+            warnings: None,
         };
         match message {
             JsonMessage::Metric(m) => result.metric = Some(m),
@@ -274,6 +273,7 @@ impl LineResult {
             event: None,
             service_check: None,
             error: Some(error),
+            warnings: None,
         }
     }
 
@@ -301,6 +301,24 @@ impl LineResult {
             Ok(p) => LineResult::accepted(message_to_json(&p.message)),
             Err(e) => LineResult::rejected(LineResult::error_of(e)),
         }
+    }
+
+    /// The result of parsing one line as a message of any kind, with the
+    /// line's warnings (absent when it has none, as in the vectors).
+    pub fn from_parsed_with_warnings(result: &Result<Parsed<'_>, ParseError>) -> LineResult {
+        let mut line = LineResult::from_parsed(result);
+        if let Some(p) = result.as_ref().ok().filter(|p| !p.warnings.is_empty()) {
+            line.warnings = Some(
+                p.warnings
+                    .iter()
+                    .map(|w| JsonWarning {
+                        class: w.kind().code().to_string(),
+                        offset: w.span().start as u64,
+                    })
+                    .collect(),
+            );
+        }
+        line
     }
 
     /// What an accepted line holds (`None` for a rejected line, or an accepted
@@ -471,9 +489,6 @@ pub fn event_to_json(e: &Event<'_>) -> JsonEvent {
         source_type: text(e.source_type),
         alert_type: e.alert_type.map(|a| a.as_str().to_string()),
         tags: tags_to_json(e.tags),
-        container_id: text(e.container_id),
-        external_data: text(e.external_data),
-        cardinality: e.cardinality.map(|c| c.as_str().to_string()),
     }
 }
 
@@ -487,9 +502,6 @@ pub fn service_check_to_json(c: &ServiceCheck<'_>) -> JsonServiceCheck {
         hostname: text(c.hostname),
         message: c.message.map(|m| m.to_string()),
         tags: tags_to_json(c.tags),
-        container_id: text(c.container_id),
-        external_data: text(c.external_data),
-        cardinality: c.cardinality.map(|c| c.as_str().to_string()),
     }
 }
 
@@ -676,7 +688,7 @@ impl Parts {
                 priority: keyword("priority", e.priority.as_ref(), Priority::from_wire)?,
                 source_type: e.source_type.clone(),
                 alert_type: keyword("alert_type", e.alert_type.as_ref(), AlertType::from_wire)?,
-                common: Common::read(&e.tags, &e.container_id, &e.external_data, &e.cardinality)?,
+                common: Common::read(&e.tags, &None, &None, &None)?,
             }),
             JsonMessage::ServiceCheck(c) => Ok(Parts::ServiceCheck {
                 name: required(
@@ -693,7 +705,7 @@ impl Parts {
                 timestamp: seconds(c.timestamp.as_ref())?,
                 hostname: c.hostname.clone(),
                 message: c.message.clone(),
-                common: Common::read(&c.tags, &c.container_id, &c.external_data, &c.cardinality)?,
+                common: Common::read(&c.tags, &None, &None, &None)?,
             }),
         }
     }
@@ -921,13 +933,13 @@ mod tests {
               "aggregation_key":null,"priority":"low","source_type":null,"alert_type":"warning",
               "tags":[["env","prod"]]}},
             {"service_check":{"name":"db.up","status":"2","timestamp":null,"hostname":"db-1",
-              "message":"replica lag","tags":[["role","replica"]],"cardinality":"high"}}]}"#,
+              "message":"replica lag","tags":[["role","replica"]]}}]}"#,
         );
         assert_eq!(
             String::from_utf8(encode_json_messages(&messages, &dog).unwrap()).unwrap(),
             "a:1:2.5|d|@0.5|#env:prod,canary|c:ci-1|e:it-false|T1657100540|card:low\n\
              _e{6,14}:Deploy|line 1\\nline 2|d:-5|h:web-1|p:low|t:warning|#env:prod\n\
-             _sc|db.up|2|h:db-1|#role:replica|card:high|m:replica lag"
+             _sc|db.up|2|h:db-1|#role:replica|m:replica lag"
         );
         // Events are refused where the dialect has none.
         assert!(encode_json_messages(&messages[1..2], &Config::etsy()).is_err());

@@ -30,7 +30,7 @@ mod json;
 pub use decimal::{Decimal, decimal_eq};
 pub use json::{
     BatchRequest, BatchResponse, Capabilities, DecodeOutput, EncodeRequest, Features, JsonError,
-    JsonEvent, JsonMessage, JsonMetric, JsonServiceCheck, LineResult, Refusal,
+    JsonEvent, JsonMessage, JsonMetric, JsonServiceCheck, JsonWarning, LineResult, Refusal,
     encode_json_messages, encode_json_metrics, event_to_json, hex_decode, hex_encode,
     message_to_json, metric_to_json, service_check_to_json,
 };
