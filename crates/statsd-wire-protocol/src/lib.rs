@@ -44,5 +44,6 @@ pub const EXIT_OK: i32 = 0;
 /// Exit code: the whole datagram was rejected (decode) or the metrics refused
 /// (encode).
 pub const EXIT_REJECTED: i32 = 1;
-/// Exit code: dialect or operation not implemented.
+/// Exit code: dialect or operation not implemented (or, for `encode`, a
+/// message kind the adapter does not declare).
 pub const EXIT_UNIMPLEMENTED: i32 = 89;
