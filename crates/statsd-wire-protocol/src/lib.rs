@@ -17,6 +17,24 @@
 //!     r#"{"lines":[{"ok":true,"metric":{"name":"gorets","type":"counter","values":["1"],"sample_rate":null,"delta":false,"tags":null}},{"ok":false,"error":{"class":"missing_value","offset":14,"message":"line 2, column 4: missing value (write the metric as <name>:<value>|<type>, e.g. requests:1|c)"}}]}"#
 //! );
 //! ```
+//!
+//! Version 2 adds events, service checks and the DogStatsD fields (the
+//! `dogstatsd` dialect), and `{"messages": [...]}` encode requests:
+//!
+//! ```
+//! use statsd_wire::Config;
+//! use statsd_wire_protocol::adapter::{decode, encode};
+//! let out = decode(b"_sc|db.up|2|m:replica lag\na:1:2|d|T1657100540", &Config::dogstatsd());
+//! assert_eq!(
+//!     serde_json::to_string(&out).unwrap(),
+//!     r#"{"lines":[{"ok":true,"service_check":{"name":"db.up","status":"2","timestamp":null,"hostname":null,"message":"replica lag","tags":null}},{"ok":true,"metric":{"name":"a","type":"distribution","values":["1","2"],"sample_rate":null,"delta":false,"tags":null,"timestamp":"1657100540"}}]}"#
+//! );
+//! let request = br#"{"messages":[{"event":{"title":"Deploy","text":"line 1\nline 2","alert_type":"warning"}}]}"#;
+//! assert_eq!(
+//!     encode(request, &Config::dogstatsd()).unwrap(),
+//!     br"_e{6,14}:Deploy|line 1\nline 2|t:warning"
+//! );
+//! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
