@@ -118,4 +118,17 @@ fn the_v2_reference_is_graded_on_every_message_kind() {
         );
     }
     assert_eq!(report.summary.by_status.get(&Status::Unimplemented), None);
+    // The canonical form of an event is re-encoded from its JSON form; that of
+    // a line with an unknown field (which the protocol's JSON cannot carry) is
+    // not.
+    let encode_item = |id: &str| {
+        report
+            .cases
+            .iter()
+            .find(|c| c.id == id && c.dialect == "dogstatsd" && c.kind == Kind::Encode)
+            .map(|c| c.status)
+    };
+    assert_eq!(encode_item("dog/event"), Some(Status::Pass));
+    assert_eq!(encode_item("dog/service-check"), Some(Status::Pass));
+    assert_eq!(encode_item("dog/warnings"), None);
 }
