@@ -8,6 +8,7 @@
 #
 #   bash benches/callgrind.sh                 # every workload, 100000 lines
 #   LINES=20000 bash benches/callgrind.sh parse-spec encode-statsd-wire
+#   bash benches/callgrind.sh parse-dogstatsd parse-dogstatsd-floor   # the dogstatsd rows
 #   KEEP=1 bash benches/callgrind.sh parse-spec   # keep target/callgrind/*.out
 #
 # For a profile by source line, build with debug info in a separate target dir
@@ -25,7 +26,10 @@ LINES=${LINES:-100000}
 WORKLOADS=("$@")
 if [ ${#WORKLOADS[@]} -eq 0 ]; then
   WORKLOADS=(parse-spec parse-etsy parse-floor split-bound parse-statsd-parser parse-statsdproto
-             encode-statsd-wire encode-floor encode-cadence errors-valid errors-hostile)
+             encode-statsd-wire encode-floor encode-cadence errors-valid errors-hostile
+             parse-spec-messages parse-dogstatsd parse-dogstatsd-metrics parse-dogstatsd-plain
+             parse-dogstatsd-floor split-bound-dogstatsd parse-dogstatsd-peer-subset
+             parse-dogstatsd-statsd-parser errors-dogstatsd-valid errors-dogstatsd-hostile)
 fi
 command -v valgrind >/dev/null || { echo "valgrind not found (apt-get install valgrind)" >&2; exit 1; }
 

@@ -6,7 +6,10 @@
 //! - statsd-parser 0.3 (appsignal): `parse<S: Into<String>>(S)` reads one line
 //!   and copies it (a `String`, then a `Vec<char>`, then a `String` name). A
 //!   user holding the datagram's bytes splits it into lines, checks UTF-8 and
-//!   passes the `&str`.
+//!   passes the `&str`. It also reads DogStatsD tags (`|#k:v,...` after the
+//!   optional `|@rate`, into a `BTreeMap`) and service checks, ignores fields
+//!   it does not know (`|c:`, `|T`), and rejects `d` and `s` metrics, packed
+//!   values and events.
 //! - statsdproto 0.1 (theatrus): `StatsdPDU::new(Bytes)` indexes one line of an
 //!   owned `Bytes` (no value parsing). A user holding the datagram as `Bytes`
 //!   (what a tokio UDP socket or codec gives) splits it into lines and passes

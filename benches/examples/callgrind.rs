@@ -15,7 +15,7 @@
 use std::hint::black_box;
 
 use statsd_wire::{Config, Dialect};
-use statsd_wire_benches::corpus::{Corpus, DEFAULT_SEED, hostile_config};
+use statsd_wire_benches::corpus::{Corpus, DEFAULT_SEED, hostile_config, hostile_dogstatsd_config};
 use statsd_wire_benches::workload::{self, Metrics};
 
 #[path = "../common/peers.rs"]
@@ -33,6 +33,16 @@ const WORKLOADS: &[&str] = &[
     "encode-cadence",
     "errors-valid",
     "errors-hostile",
+    "parse-spec-messages",
+    "parse-dogstatsd",
+    "parse-dogstatsd-metrics",
+    "parse-dogstatsd-plain",
+    "parse-dogstatsd-floor",
+    "split-bound-dogstatsd",
+    "parse-dogstatsd-peer-subset",
+    "parse-dogstatsd-statsd-parser",
+    "errors-dogstatsd-valid",
+    "errors-dogstatsd-hostile",
 ];
 
 /// The only function whose instructions are counted.
@@ -107,6 +117,63 @@ fn main() {
                 _ => peers::encode_cadence(&client, &metrics, &mut buf),
             });
             (metrics.len(), r)
+        }
+        "parse-spec-messages" => {
+            let c = corpus(Dialect::Spec);
+            let r = measured(&mut || workload::parse_messages_statsd_wire(&c, &spec));
+            (c.line_count(), r)
+        }
+        "parse-dogstatsd" | "errors-dogstatsd-valid" => {
+            let c = corpus(Dialect::DogStatsd);
+            let config = if name == "parse-dogstatsd" {
+                Config::dogstatsd()
+            } else {
+                hostile_dogstatsd_config()
+            };
+            let r = measured(&mut || workload::parse_messages_statsd_wire(&c, &config));
+            (c.line_count(), r)
+        }
+        "parse-dogstatsd-metrics" | "parse-dogstatsd-plain" => {
+            let all = corpus(Dialect::DogStatsd);
+            let c = if name == "parse-dogstatsd-metrics" {
+                all.metrics_only()
+            } else {
+                all.plain_metrics()
+            };
+            let config = Config::dogstatsd();
+            let r = measured(&mut || workload::parse_statsd_wire(&c, &config));
+            (c.line_count(), r)
+        }
+        "parse-dogstatsd-floor" | "split-bound-dogstatsd" => {
+            let c = corpus(Dialect::DogStatsd);
+            let floor = name == "parse-dogstatsd-floor";
+            let r = measured(&mut || {
+                if floor {
+                    workload::parse_dogstatsd_floor(&c)
+                } else {
+                    workload::split_only(&c)
+                }
+            });
+            (c.line_count(), r)
+        }
+        "parse-dogstatsd-peer-subset" | "parse-dogstatsd-statsd-parser" => {
+            let c = corpus(Dialect::DogStatsd).retain(peers::statsd_parser_accepts);
+            let config = Config::dogstatsd();
+            let ours = name == "parse-dogstatsd-peer-subset";
+            let r = measured(&mut || {
+                if ours {
+                    workload::parse_messages_statsd_wire(&c, &config)
+                } else {
+                    peers::parse_statsd_parser(&c)
+                }
+            });
+            (c.line_count(), r)
+        }
+        "errors-dogstatsd-hostile" => {
+            let c = Corpus::hostile_dogstatsd(lines, DEFAULT_SEED);
+            let config = hostile_dogstatsd_config();
+            let r = measured(&mut || workload::parse_messages_statsd_wire(&c, &config));
+            (c.line_count(), r)
         }
         _ => usage(),
     };

@@ -1,7 +1,8 @@
 //! `perf-report`: runs the workloads of the criterion benches with a plain
 //! timing loop and prints the Markdown tables of `docs/performance.md`:
 //! throughput (lines/s, MB/s, ns/line) per workload and the same-run ratios
-//! against the targets.
+//! against the targets, for the spec and etsy corpora and the DogStatsD
+//! corpus.
 //!
 //! ```text
 //! cargo run --profile bench -p statsd-wire-benches --example perf-report -- [--rounds N]
@@ -17,7 +18,8 @@ use std::time::{Duration, Instant};
 
 use statsd_wire::{Config, ErrorKind};
 use statsd_wire_benches::corpus::{
-    Corpus, DEFAULT_SEED, HOSTILE_CLASSES, HOSTILE_LINES, LineKind, hostile_config,
+    Corpus, DEFAULT_SEED, HOSTILE_CLASSES, HOSTILE_DOGSTATSD_CLASSES, HOSTILE_LINES, LineKind,
+    hostile_config, hostile_dogstatsd_config,
 };
 use statsd_wire_benches::workload::{self, Metrics};
 
@@ -155,6 +157,59 @@ fn main() {
         })
         .collect();
 
+    // The dogstatsd dialect.
+    let (dog_config, dog_hostile_cfg) = (Config::dogstatsd(), hostile_dogstatsd_config());
+    let dog = Corpus::dogstatsd();
+    let dog_metrics = dog.metrics_only();
+    let dog_plain = dog.plain_metrics();
+    let dog_subset = dog.retain(peers::statsd_parser_accepts);
+    let dog_hostile = Corpus::hostile_dogstatsd(HOSTILE_LINES, DEFAULT_SEED);
+    let dog_by_class: Vec<(ErrorKind, Corpus)> = HOSTILE_DOGSTATSD_CLASSES
+        .iter()
+        .map(|&class| {
+            let only = dog_hostile.retain_kinds(|k| k == LineKind::Invalid(class));
+            (class, only)
+        })
+        .collect();
+    let dog_kinds = [
+        LineKind::Counter,
+        LineKind::Timer,
+        LineKind::Gauge,
+        LineKind::Histogram,
+        LineKind::Distribution,
+        LineKind::Set,
+        LineKind::Event,
+        LineKind::ServiceCheck,
+    ];
+    let dog_by_kind: Vec<(LineKind, Corpus)> = dog_kinds
+        .iter()
+        .map(|&kind| (kind, dog.retain_kinds(|k| k == kind)))
+        .collect();
+    for (what, got, want) in [
+        (
+            "dogstatsd",
+            workload::parse_messages_statsd_wire(&dog, &dog_config),
+            dog.line_count(),
+        ),
+        (
+            "dogstatsd floor",
+            workload::parse_dogstatsd_floor(&dog),
+            dog.line_count(),
+        ),
+        (
+            "statsd-parser",
+            peers::parse_statsd_parser(&dog_subset),
+            dog_subset.line_count(),
+        ),
+        (
+            "dogstatsd hostile",
+            workload::parse_messages_statsd_wire(&dog_hostile, &dog_hostile_cfg),
+            0,
+        ),
+    ] {
+        assert_eq!(got, want, "{what}: accepted lines");
+    }
+
     let n = spec.line_count();
     let mut bufs: Vec<Vec<u8>> = (0..3).map(|_| Vec::with_capacity(4096)).collect();
     let [b1, b2, b3] = &mut bufs[..] else {
@@ -221,6 +276,66 @@ fn main() {
             hostile.byte_len(),
             || workload::parse_statsd_wire(&hostile, &hostile_cfg),
         ),
+        Workload::new(
+            "parse/statsd-wire-spec-messages",
+            n,
+            spec.byte_len(),
+            || workload::parse_messages_statsd_wire(&spec, &spec_config),
+        ),
+        Workload::new(
+            "parse/dogstatsd-messages",
+            dog.line_count(),
+            dog.byte_len(),
+            || workload::parse_messages_statsd_wire(&dog, &dog_config),
+        ),
+        Workload::new(
+            "parse/dogstatsd-datagram-metrics",
+            dog_metrics.line_count(),
+            dog_metrics.byte_len(),
+            || workload::parse_statsd_wire(&dog_metrics, &dog_config),
+        ),
+        Workload::new(
+            "parse/dogstatsd-plain-lines",
+            dog_plain.line_count(),
+            dog_plain.byte_len(),
+            || workload::parse_statsd_wire(&dog_plain, &dog_config),
+        ),
+        Workload::new(
+            "parse/dogstatsd-floor",
+            dog.line_count(),
+            dog.byte_len(),
+            || workload::parse_dogstatsd_floor(&dog),
+        ),
+        Workload::new(
+            "parse/dogstatsd-memchr-lines-bound",
+            dog.line_count(),
+            dog.byte_len(),
+            || workload::split_only(&dog),
+        ),
+        Workload::new(
+            "parse/dogstatsd-peer-subset",
+            dog_subset.line_count(),
+            dog_subset.byte_len(),
+            || workload::parse_messages_statsd_wire(&dog_subset, &dog_config),
+        ),
+        Workload::new(
+            "parse/statsd-parser-dogstatsd",
+            dog_subset.line_count(),
+            dog_subset.byte_len(),
+            || peers::parse_statsd_parser(&dog_subset),
+        ),
+        Workload::new(
+            "errors/dogstatsd-valid",
+            dog.line_count(),
+            dog.byte_len(),
+            || workload::parse_messages_statsd_wire(&dog, &dog_hostile_cfg),
+        ),
+        Workload::new(
+            "errors/dogstatsd-hostile",
+            dog_hostile.line_count(),
+            dog_hostile.byte_len(),
+            || workload::parse_messages_statsd_wire(&dog_hostile, &dog_hostile_cfg),
+        ),
     ];
     let main_count = work.len();
     for (kind, c) in &by_kind {
@@ -242,6 +357,25 @@ fn main() {
         ));
     }
 
+    for (kind, c) in &dog_by_kind {
+        let id = format!("dogstatsd-kind/{kind:?}");
+        work.push(Workload::new(
+            &id,
+            c.line_count(),
+            c.byte_len(),
+            move || workload::parse_messages_statsd_wire(c, &dog_config),
+        ));
+    }
+    for (class, c) in &dog_by_class {
+        let id = format!("dogstatsd-class/{}", class.code());
+        work.push(Workload::new(
+            &id,
+            c.line_count(),
+            c.byte_len(),
+            move || workload::parse_messages_statsd_wire(c, &dog_hostile_cfg),
+        ));
+    }
+
     for w in &mut work {
         w.calibrate();
     }
@@ -254,7 +388,7 @@ fn main() {
     eprintln!();
 
     println!(
-        "Machine: {} ({} CPUs available); corpora: {} lines (spec, etsy), {} hostile; {} rounds.\n",
+        "Machine: {} ({} CPUs available); corpora: {} lines (spec, etsy, dogstatsd), {} hostile (each); {} rounds.\n",
         cpu_model(),
         std::thread::available_parallelism().map_or(0, |n| n.get()),
         n,
@@ -309,6 +443,42 @@ fn main() {
             target: None,
         },
         Ratio {
+            what: "parse: statsd-wire spec, parse_messages vs parse_datagram",
+            subject: "parse/statsd-wire-spec-messages",
+            reference: "parse/statsd-wire-spec",
+            target: None,
+        },
+        Ratio {
+            what: "parse: dogstatsd (parse_messages) vs DogStatsD floor",
+            subject: "parse/dogstatsd-messages",
+            reference: "parse/dogstatsd-floor",
+            target: None,
+        },
+        Ratio {
+            what: "parse: dogstatsd vs statsd-parser (same lines)",
+            subject: "parse/dogstatsd-peer-subset",
+            reference: "parse/statsd-parser-dogstatsd",
+            target: None,
+        },
+        Ratio {
+            what: "parse: dogstatsd vs memchr newline bound",
+            subject: "parse/dogstatsd-messages",
+            reference: "parse/dogstatsd-memchr-lines-bound",
+            target: None,
+        },
+        Ratio {
+            what: "parse: dogstatsd plain lines vs spec lines (per line)",
+            subject: "parse/dogstatsd-plain-lines",
+            reference: "parse/statsd-wire-spec",
+            target: None,
+        },
+        Ratio {
+            what: "parse: dogstatsd lines vs spec lines (per line)",
+            subject: "parse/dogstatsd-messages",
+            reference: "parse/statsd-wire-spec",
+            target: None,
+        },
+        Ratio {
             what: "encode: statsd-wire vs hand-written itoa/ryu floor",
             subject: "encode/statsd-wire",
             reference: "encode/hand-written-floor",
@@ -325,6 +495,12 @@ fn main() {
             subject: "errors/hostile",
             reference: "errors/valid",
             target: Some(1.0),
+        },
+        Ratio {
+            what: "errors: dogstatsd hostile line vs valid line (per line)",
+            subject: "errors/dogstatsd-hostile",
+            reference: "errors/dogstatsd-valid",
+            target: None,
         },
     ];
     println!();
@@ -353,7 +529,9 @@ fn main() {
     }
 
     println!();
-    println!("| statsd-wire spec, by line kind / error class | lines | ns/line |");
+    println!(
+        "| statsd-wire by line kind / error class (spec: parse_datagram; dogstatsd: parse_messages) | lines | ns/line |"
+    );
     println!("|---|---:|---:|");
     for w in &work[main_count..] {
         println!(

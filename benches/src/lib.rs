@@ -3,12 +3,13 @@
 //! (`benches/benches/*.rs`), the `perf-report` example and the `callgrind`
 //! driver example all run.
 //!
-//! - [`corpus`]: one million lines of realistic traffic per dialect, packed into
-//!   1432-byte datagrams, plus a hostile corpus with a line of every error
-//!   class; generated from a seeded [`rng::SplitMix64`], so every run and every
+//! - [`corpus`]: one million lines of realistic traffic per dialect (spec,
+//!   etsy, and DogStatsD with tags, packed values, events and service checks),
+//!   packed into 1432-byte datagrams, plus hostile corpora (spec and DogStatsD)
+//!   with lines of every error class; generated from a seeded [`rng::SplitMix64`], so every run and every
 //!   machine sees the same bytes.
-//! - [`floor`]: the hand-rolled parser floor, the newline-split bound and the
-//!   hand-written `itoa`/`ryu` encoder floor.
+//! - [`floor`]: the hand-rolled parser floors (plain and DogStatsD), the
+//!   newline-split bound and the hand-written `itoa`/`ryu` encoder floor.
 //! - [`workload`]: the timed loops themselves.
 //!
 //! The peer crates (statsd-parser, statsdproto, cadence) are dev-dependencies;

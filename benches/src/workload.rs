@@ -8,7 +8,7 @@
 
 use std::hint::black_box;
 
-use statsd_wire::{Config, Metric, parse_datagram};
+use statsd_wire::{Config, Metric, parse_datagram, parse_messages};
 
 use crate::corpus::Corpus;
 use crate::floor;
@@ -19,6 +19,32 @@ pub fn parse_statsd_wire(corpus: &Corpus, config: &Config) -> usize {
     for datagram in corpus.datagrams() {
         for result in parse_datagram(datagram, config) {
             ok += usize::from(result.is_ok());
+            black_box(&result);
+        }
+    }
+    ok
+}
+
+/// statsd-wire: [`parse_messages`] over every datagram (every kind of line,
+/// with warnings), with full validation.
+pub fn parse_messages_statsd_wire(corpus: &Corpus, config: &Config) -> usize {
+    let mut ok = 0;
+    for datagram in corpus.datagrams() {
+        for result in parse_messages(datagram, config) {
+            ok += usize::from(result.is_ok());
+            black_box(&result);
+        }
+    }
+    ok
+}
+
+/// The DogStatsD floor ([`floor::parse_dogstatsd_line`]) over every line.
+pub fn parse_dogstatsd_floor(corpus: &Corpus) -> usize {
+    let mut ok = 0;
+    for datagram in corpus.datagrams() {
+        for line in floor::split_lines(datagram) {
+            let result = floor::parse_dogstatsd_line(line);
+            ok += usize::from(result.is_some());
             black_box(&result);
         }
     }

@@ -1,7 +1,7 @@
 //! The peer adapters of the benches see the corpus the way the benches
 //! assume: which lines each peer accepts, and what cadence writes.
 
-use statsd_wire::{Config, Dialect, MetricType, Number, Value};
+use statsd_wire::{Config, Dialect, Message, MetricType, Number, Value};
 use statsd_wire_benches::corpus::{Corpus, LineKind};
 use statsd_wire_benches::workload::{self, Metrics};
 
@@ -67,4 +67,83 @@ fn cadence_writes_the_canonical_line_but_for_fractional_timers() {
     let diff = metrics.encoded_bytes() as f64 - total as f64;
     // Only the fractional timers differ: a few bytes each.
     assert!(diff > 0.0 && diff < 0.01 * total as f64, "{diff}");
+}
+
+#[test]
+fn statsd_parser_reads_the_single_value_dogstatsd_lines_and_their_tags() {
+    let corpus = Corpus::generate(Dialect::DogStatsd, 50_000, 11);
+    let config = Config::dogstatsd();
+    // What statsd-parser can read: metrics of its types (c ms g h) with one
+    // value, and service checks; it has no `d`, `s`, packed values or events.
+    let expected = corpus.retain(|line| {
+        let parsed = statsd_wire::parse_message(line, &config).unwrap();
+        match parsed.message {
+            Message::Metric(m) => {
+                matches!(
+                    m.kind,
+                    MetricType::Counter
+                        | MetricType::Timer
+                        | MetricType::Gauge
+                        | MetricType::Histogram
+                ) && matches!(m.value, Value::Number(_))
+            }
+            Message::ServiceCheck(_) => true,
+            _ => false,
+        }
+    });
+    let sp = corpus.retain(peers::statsd_parser_accepts);
+    assert_eq!(sp.kinds(), expected.kinds());
+    assert_eq!(sp.byte_len(), expected.byte_len());
+    assert!(sp.count(LineKind::ServiceCheck) > 0);
+    assert_eq!(peers::parse_statsd_parser(&sp), sp.line_count());
+    assert_eq!(
+        workload::parse_messages_statsd_wire(&sp, &config),
+        sp.line_count()
+    );
+    // It reads the same name, value, rate and tags as statsd-wire (it ignores
+    // `|c:` and `|T`, which it does not know).
+    let mut tagged = 0;
+    for line in sp.lines() {
+        let theirs = statsd_parser::parse(std::str::from_utf8(line).unwrap()).unwrap();
+        let ours = statsd_wire::parse_message(line, &config).unwrap().message;
+        let tags = match ours {
+            Message::Metric(m) => {
+                assert_eq!(theirs.name, m.name);
+                let Value::Number(n) = m.value else {
+                    unreachable!()
+                };
+                let (value, rate) = match theirs.metric {
+                    statsd_parser::Metric::Counter(c) => (c.value, c.sample_rate),
+                    statsd_parser::Metric::Timing(c) => (c.value, c.sample_rate),
+                    statsd_parser::Metric::Gauge(c) => (c.value, c.sample_rate),
+                    statsd_parser::Metric::Histogram(c) => (c.value, c.sample_rate),
+                    other => panic!("{other:?}"),
+                };
+                assert_eq!(value, n.as_f64());
+                assert_eq!(rate, m.sample_rate);
+                m.tags
+            }
+            Message::ServiceCheck(c) => {
+                assert_eq!(theirs.name, c.name);
+                c.tags
+            }
+            _ => unreachable!(),
+        };
+        assert_eq!(
+            theirs.tags.as_ref().map(|t| t.len()),
+            tags.map(|t| t.len()),
+            "{}",
+            String::from_utf8_lossy(line)
+        );
+        if let (Some(theirs), Some(ours)) = (theirs.tags, tags) {
+            tagged += 1;
+            for (key, value) in ours.iter() {
+                assert_eq!(
+                    theirs.get(key).map(String::as_str),
+                    Some(value.unwrap_or(""))
+                );
+            }
+        }
+    }
+    assert!(tagged > sp.line_count() / 3);
 }
