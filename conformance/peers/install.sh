@@ -129,6 +129,80 @@ install_collectd() {
   fi
 }
 
+# ------------------------------------------- client libraries (issue 13)
+# npm (clients-node/: one package-lock.json for node-statsd-parser, hot-shots,
+# statsd-client, lynx, node-statsd), PyPI (clients-py/: datadogpy, pystatsd,
+# hash-pinned), crates.io (rust-clients/: cadence, dogstatsd-rs, own Cargo.lock).
+ALL_PEERS+=(node-statsd-parser hot-shots statsd-client lynx node-statsd datadogpy pystatsd cadence dogstatsd-rs)
+
+# npm package of each Node peer and its pinned version (as in clients-node/package-lock.json).
+node_client_pkg() {
+  case $1 in
+    node-statsd-parser) echo "statsd-parser 0.0.4" ;;
+    hot-shots) echo "hot-shots 18.0.0" ;;
+    statsd-client) echo "statsd-client 0.4.7" ;;
+    lynx) echo "lynx 0.2.0" ;;
+    node-statsd) echo "node-statsd 0.1.1" ;;
+  esac
+}
+check_node_client() {
+  command -v node >/dev/null 2>&1 || return 1
+  local pkg ver v
+  read -r pkg ver <<<"$(node_client_pkg "$1")"
+  v="$(node -p "require('./clients-node/node_modules/$pkg/package.json').version" 2>/dev/null)" || return 1
+  [ "$v" = "$ver" ]
+}
+CLIENTS_NODE_DONE=""
+install_node_client() {
+  [ -n "$CLIENTS_NODE_DONE" ] && return "$CLIENTS_NODE_DONE"
+  command -v npm >/dev/null 2>&1 || { say "$1: npm is not installed (apt-get install nodejs npm)"; CLIENTS_NODE_DONE=1; return 1; }
+  # Exactly package-lock.json; hot-shots' optional unix-dgram (a native
+  # addon for Unix domain sockets) and install scripts are not needed.
+  (cd clients-node && npm ci --omit=optional --ignore-scripts --no-audit --no-fund --loglevel=error) >&2
+  CLIENTS_NODE_DONE=$?
+  return "$CLIENTS_NODE_DONE"
+}
+for p in node-statsd-parser hot-shots statsd-client lynx node-statsd; do
+  eval "check_$p() { check_node_client $p; }; install_$p() { install_node_client $p; }"
+done
+
+check_py_client() {
+  [ -x clients-py/.venv/bin/python ] || return 1
+  clients-py/.venv/bin/python -E -s -c \
+    'import importlib.metadata as m, sys; sys.exit(m.version(sys.argv[1]) != sys.argv[2])' "$1" "$2" 2>/dev/null
+}
+check_datadogpy() { check_py_client datadog 0.56.0; }
+check_pystatsd() { check_py_client statsd 4.0.1; }
+CLIENTS_PY_DONE=""
+install_py_clients() {
+  [ -n "$CLIENTS_PY_DONE" ] && return "$CLIENTS_PY_DONE"
+  local py
+  py="$(command -v python3 2>/dev/null)" || { say "clients-py: python3 is not installed"; CLIENTS_PY_DONE=1; return 1; }
+  if [ ! -x clients-py/.venv/bin/python ]; then
+    "$py" -m venv clients-py/.venv >&2 || { say "clients-py: python3 -m venv failed (apt-get install python3-venv)"; rm -rf clients-py/.venv; CLIENTS_PY_DONE=1; return 1; }
+  fi
+  clients-py/.venv/bin/python -E -s -m pip install --quiet --disable-pip-version-check \
+    --no-deps --require-hashes -r clients-py/requirements.txt >&2
+  CLIENTS_PY_DONE=$?
+  return "$CLIENTS_PY_DONE"
+}
+install_datadogpy() { install_py_clients; }
+install_pystatsd() { install_py_clients; }
+
+check_rust_clients() { [ -x rust-clients/build/release/statsd-peer-clients ]; }
+check_cadence() { check_rust_clients; }
+check_dogstatsd-rs() { check_rust_clients; }
+RUST_CLIENTS_DONE=""
+install_cadence() {
+  [ -n "$RUST_CLIENTS_DONE" ] && return "$RUST_CLIENTS_DONE"
+  command -v cargo >/dev/null 2>&1 || { say "rust-clients: cargo is not installed (https://rustup.rs)"; RUST_CLIENTS_DONE=1; return 1; }
+  (cd rust-clients && CARGO_TARGET_DIR=build nice cargo build --release --locked -j "$JOBS") >&2
+  RUST_CLIENTS_DONE=$?
+  return "$RUST_CLIENTS_DONE"
+}
+install_dogstatsd-rs() { install_cadence; }
+# ------------------------------------------- end of client libraries
+
 # ------------------------------------------------------------------- main
 
 known() { local p; for p in "${ALL_PEERS[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
@@ -151,11 +225,11 @@ ok=(); failed=()
 for p in "${peers[@]}"; do
   # cargo decides itself whether the adapter binary is up to date (a no-op
   # build costs a fraction of a second), so the Rust peers always go through it.
-  if [ "$p" != statsd-parser ] && [ "$p" != statsdproto ] && "check_$p"; then
+  if [ "$p" != statsd-parser ] && [ "$p" != statsdproto ] && [ "$p" != cadence ] && [ "$p" != dogstatsd-rs ] && "check_$p"; then
     say "$p: already installed"
     ok+=("$p"); continue
   fi
-  case "$p" in statsd-parser|statsdproto) say "$p: building the adapter (cargo; a no-op when up to date)";; *) say "$p: installing";; esac
+  case "$p" in statsd-parser|statsdproto|cadence|dogstatsd-rs) say "$p: building the adapter (cargo; a no-op when up to date)";; *) say "$p: installing";; esac
   if "install_$p" && "check_$p"; then
     say "$p: installed"
     ok+=("$p")

@@ -10,7 +10,8 @@
 # (translated to this adapter's mapping, see README.md); an unknown dialect
 # and `encode` (for peers without an encoder) exit 89; `batch` answers in
 # order; for etsy-statsd, `a:1|c|@+0.5` (which kills the daemon) exits 70, and
-# in a batch gets {"exit": 70} without losing the next case. Peers that are
+# in a batch gets {"exit": 70} without losing the next case. Encode-only peers
+# (the client libraries) write the exact bytes observed for a few requests. Peers that are
 # not installed are reported as SKIP. Exit status 1 if any check failed.
 set -u
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -57,7 +58,77 @@ EXPECT = {
     "statsd-parser": dict(COMMON, g_plus=[G("gaugor", "4", False)]),
     "statsdproto": dict(COMMON, g_plus=[G("gaugor", "+4", False)]),
     "statsdmetrics": dict(COMMON, g_plus=[G("gaugor", "4", True)]),
+    "node-statsd-parser": dict(COMMON, g_plus=[G("gaugor", "+4", False)]),
 }
+
+# Encoders (client libraries): request -> exact bytes the client writes, or
+# None for a refusal (exit 1). Observed through the adapters and read in each
+# client's code: datadogpy ends every packet with "\n", pystatsd prints timers
+# with "%0.6f", hot-shots replaces ":", "|", "\n", "\r" in names by "_", the
+# others write a name unchanged; statsd-client and dogstatsd-rs have no sample
+# rates, only cadence has meters.
+def RQ(name, typ, v, rate=None):
+    return {"name": name, "type": typ, "values": [v], "sample_rate": rate, "delta": False, "tags": None}
+ENC_CASES = {
+    "counter": [RQ("a", "counter", "1")],
+    "rate": [RQ("a", "counter", "1", "0.5")],
+    "timer": [RQ("t", "timer", "320")],
+    "two": [RQ("a", "counter", "1"), RQ("g", "gauge", "2.5")],
+    "newline": [RQ("a\nb", "counter", "1")],
+    "meter": [RQ("m", "meter", "1")],
+    "empty": [],
+}
+ENC_COMMON = {"counter": b"a:1|c", "rate": b"a:1|c|@0.5", "timer": b"t:320|ms", "two": b"a:1|c\ng:2.5|g",
+              "newline": b"a\nb:1|c", "meter": None, "empty": b""}
+ENC_EXPECT = {
+    "hot-shots": dict(ENC_COMMON, newline=b"a_b:1|c"),
+    "statsd-client": dict(ENC_COMMON, rate=None),
+    "lynx": ENC_COMMON,
+    "node-statsd": ENC_COMMON,
+    "datadogpy": dict(ENC_COMMON, counter=b"a:1|c\n", rate=b"a:1|c|@0.5\n", timer=b"t:320|ms\n",
+                      two=b"a:1|c\ng:2.5|g\n", newline=b"a\nb:1|c\n"),
+    "pystatsd": dict(ENC_COMMON, timer=b"t:320.000000|ms"),
+    "cadence": dict(ENC_COMMON, meter=b"m:1|m"),
+    "dogstatsd-rs": dict(ENC_COMMON, rate=None),
+}
+
+def check_encoder(name, cmd, caps):
+    """An encode-only peer: exact bytes for a few requests, 89s, batch order."""
+    want = ENC_EXPECT[name]
+    for case, metrics in ENC_CASES.items():
+        code, out, err, dt = run(cmd, "encode --dialect etsy", json.dumps({"metrics": metrics}).encode())
+        w = want[case]
+        if w is None:
+            if code != 1:
+                fail(name, f"encode {case}: expected a refusal (exit 1), got exit {code} {out!r}")
+        elif code != 0 or out != w:
+            fail(name, f"encode {case}: expected {w!r}, got exit {code} {out!r}; {err.decode(errors='replace')[-200:]}")
+    print(f"  encode: {len(ENC_CASES)} requests ({dt*1000:.0f} ms each)")
+    code, *_ = run(cmd, "encode --dialect no-such-dialect", json.dumps({"metrics": ENC_CASES["counter"]}).encode())
+    if code != 89:
+        fail(name, f"unknown dialect: exit {code}, expected 89")
+    code, *_ = run(cmd, "decode --dialect etsy", b"a:1|c")
+    if code != 89:
+        fail(name, f"decode: exit {code}, expected 89 (no decoder)")
+    reqs = [{"id": c, "op": "encode", "metrics": m} for c, m in ENC_CASES.items()]
+    reqs.insert(2, {"id": "dec", "op": "decode", "input": "a:1|c"})
+    code, out, err, dt = run(cmd, "batch --dialect spec", "".join(json.dumps(r) + "\n" for r in reqs).encode(), timeout=30)
+    try:
+        resps = [json.loads(l) for l in out.decode().splitlines() if l.strip()]
+        assert code == 0, f"exit {code}"
+        assert [r["id"] for r in resps] == [r["id"] for r in reqs], "ids out of order or missing"
+        for q, r in zip(reqs, resps):
+            w = want.get(q["id"])
+            if q["op"] == "decode":
+                assert r["exit"] == 89, f"decode in batch: {r}"
+            elif w is None:
+                assert r["exit"] == 1, f"{q['id']}: {r}"
+            else:
+                got = r["output"].encode() if "output" in r else bytes.fromhex(r["output_hex"])
+                assert r["exit"] == 0 and got == w, f"{q['id']}: {r}"
+        print(f"  batch of {len(reqs)}: {dt*1000:.0f} ms")
+    except Exception as e:
+        fail(name, f"batch: {e}; stdout {out[:300]!r}")
 
 failures = 0
 def fail(peer, msg):
@@ -115,15 +186,19 @@ for peer in REG["peers"]:
     try:
         caps = json.loads(out)
         assert code == 0 and caps["protocol"] in (1, 2) and set(caps["dialects"]) >= {"spec", "etsy"}
-        # Protocol 2 (the crates.io peers): the dogstatsd dialect with the kinds
-        # of line the crate reads.
+        # Protocol 2 (the crates.io decoders): the dogstatsd dialect with the
+        # kinds of line the crate reads.
         if caps["protocol"] == 2:
             assert "dogstatsd" in caps["dialects"] and "metric" in caps["messages"], caps
-        assert "decode" in caps["ops"]
+        assert "decode" in caps["ops"] or name in ENC_EXPECT
         assert caps["features"]["error_class"] is False and caps["features"]["error_offset"] is False
         print(f"  capabilities: {caps['name']} {caps['version']} ops={caps['ops']}")
     except Exception as e:
         fail(name, f"capabilities: {e!r} (exit {code}, stdout {out[:200]!r})")
+        continue
+    if name in ENC_EXPECT:
+        check_encoder(name, cmd, caps)
+        print(f"  {'ok' if failures == before else 'FAILED'}")
         continue
     for dialect in ("spec", "etsy"):
         for case, data in CASES:

@@ -25,7 +25,7 @@ fn main() {
     let manifest = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     let root = env::var_os("STATSD_SPEC_VECTORS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| manifest.join("../../spec-vectors"));
+        .unwrap_or_else(|| manifest.join("spec-vectors"));
     println!("cargo:rerun-if-env-changed=STATSD_SPEC_VECTORS");
     println!("cargo:rerun-if-changed={}", root.display());
     for sub in ["vectors", "encoder"] {

@@ -2093,6 +2093,11 @@ r.add("set-member-empty", "An empty set member.", [RM("users", "set", "")], REFU
 r.add("set-member-newline", "A set member with \"\\n\".", [RM("users", "set", "a\nb")], REFUSE, DE_SETS, flags=["SetType"])
 
 
+# Hostile-input groups (encoder/injection.json, vectors/injection.json): tools/groups_injection.py.
+import groups_injection  # noqa: E402
+groups_injection.add(globals())
+
+
 # ==========================================================================
 # output
 # ==========================================================================

@@ -276,11 +276,10 @@ impl Listener {
             scheme: "udp",
             addr: from,
         };
-        let config = self.config;
         let forwarding = self.forward.is_some();
         let mut valid = Vec::new();
         let mut any_invalid = false;
-        for (raw, result) in datagram.lines(&config).with_raw() {
+        for (raw, result) in datagram.lines().with_raw() {
             any_invalid |= result.is_err();
             let at = LineAt {
                 number: raw.index + 1,

@@ -1,38 +1,52 @@
 //! [`DatagramCodec`]: StatsD over UDP, one datagram per frame.
 
 use bytes::{Bytes, BytesMut};
-use statsd_wire::{Config, Lines, Metric};
+use statsd_wire::{Config, Lines, Message, Messages, Metric};
 use tokio_util::codec::{Decoder, Encoder};
 
 use crate::error::CodecError;
 
 /// One received datagram: the bytes as they arrived, in a cheap,
-/// reference-counted [`Bytes`] (cloning a frame copies nothing). Parse it with
-/// [`lines`](Datagram::lines).
+/// reference-counted [`Bytes`] (cloning a frame copies nothing), and the
+/// [`Config`] of the codec that received it. Parse it with
+/// [`messages`](Datagram::messages) (every kind of line, with warnings) or
+/// [`lines`](Datagram::lines) (metrics only).
 ///
 /// ```
-/// use statsd_wire::Config;
-/// use statsd_wire_tokio::Datagram;
+/// use statsd_wire_tokio::{Config, Datagram, Message};
 ///
-/// let datagram = Datagram::new(&b"a:1|c\nb:2|g"[..]);
-/// let names: Vec<_> = datagram
-///     .lines(&Config::spec())
+/// let datagram = Datagram::with_config(&b"a:1|c|#env:prod\n_sc|db.up|0"[..], Config::dogstatsd());
+/// let kinds: Vec<_> = datagram
+///     .messages()
 ///     .filter_map(Result::ok)
-///     .map(|m| m.name)
+///     .map(|line| line.message.kind().name())
 ///     .collect();
-/// assert_eq!(names, ["a", "b"]);
+/// assert_eq!(kinds, ["metric", "service_check"]);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
 pub struct Datagram {
     bytes: Bytes,
+    config: Config,
 }
 
 impl Datagram {
-    /// A datagram holding `bytes`.
+    /// A datagram holding `bytes`, read with the default configuration (the
+    /// strict `spec` dialect).
     pub fn new(bytes: impl Into<Bytes>) -> Self {
+        Datagram::with_config(bytes, Config::default())
+    }
+
+    /// A datagram holding `bytes`, read with `config`.
+    pub fn with_config(bytes: impl Into<Bytes>, config: Config) -> Self {
         Datagram {
             bytes: bytes.into(),
+            config,
         }
+    }
+
+    /// The configuration the datagram is read with (the codec's).
+    pub fn config(&self) -> &Config {
+        &self.config
     }
 
     /// The datagram's bytes, exactly as received.
@@ -55,29 +69,38 @@ impl Datagram {
         self.bytes.is_empty()
     }
 
-    /// Parses the datagram's lines with the core's
+    /// Parses the datagram's metrics with the core's
     /// [`parse_datagram`](statsd_wire::parse_datagram): one `Result` per
     /// non-empty line, metrics borrowing from the datagram, spans counted from
-    /// its first byte. Call [`with_raw`](Lines::with_raw) on the result to also
-    /// get each line's bytes and index.
+    /// its first byte (DogStatsD events and service checks are
+    /// `not_a_metric` errors here: use [`messages`](Datagram::messages)). Call
+    /// [`with_raw`](Lines::with_raw) on the result to also get each line's
+    /// bytes and index.
     ///
     /// ```
-    /// use statsd_wire::{Config, ErrorKind};
+    /// use statsd_wire::ErrorKind;
     /// use statsd_wire_tokio::Datagram;
     ///
     /// let datagram = Datagram::new(&b"ok:1|c\nbad:x|c\n"[..]);
-    /// let (raw, result) = datagram.lines(&Config::spec()).with_raw().nth(1).unwrap();
+    /// let (raw, result) = datagram.lines().with_raw().nth(1).unwrap();
     /// assert_eq!((raw.bytes, raw.index), (&b"bad:x|c"[..], 1));
     /// assert_eq!(result.unwrap_err().kind(), ErrorKind::InvalidValue);
     /// ```
-    pub fn lines<'a>(&'a self, config: &Config) -> Lines<'a> {
-        statsd_wire::parse_datagram(&self.bytes, config)
+    pub fn lines(&self) -> Lines<'_> {
+        statsd_wire::parse_datagram(&self.bytes, &self.config)
+    }
+
+    /// Parses every line of the datagram, whatever its kind, with the core's
+    /// [`parse_messages`](statsd_wire::parse_messages): one `Result` per
+    /// non-empty line, each accepted line with its warnings.
+    pub fn messages(&self) -> Messages<'_> {
+        statsd_wire::parse_messages(&self.bytes, &self.config)
     }
 }
 
 impl From<Bytes> for Datagram {
     fn from(bytes: Bytes) -> Self {
-        Datagram { bytes }
+        Datagram::new(bytes)
     }
 }
 
@@ -123,7 +146,7 @@ impl AsRef<[u8]> for Datagram {
 /// client.send((&metrics[..], "127.0.0.1:8125".parse()?)).await?;
 ///
 /// if let Some(Ok((datagram, from))) = server.next().await {
-///     for result in datagram.lines(&config) {
+///     for result in datagram.lines() {
 ///         match result {
 ///             Ok(metric) => println!("{from}: {metric}"),
 ///             Err(e) => eprintln!("{from}: {e}"),
@@ -175,7 +198,7 @@ impl Decoder for DatagramCodec {
         // One copy into an exact-size buffer; the read buffer keeps its capacity.
         let bytes = Bytes::copy_from_slice(src);
         src.clear();
-        Ok(Some(Datagram { bytes }))
+        Ok(Some(Datagram::with_config(bytes, self.config)))
     }
 }
 
@@ -234,6 +257,44 @@ impl<'m, 'a> Encoder<&'m [Metric<'a>]> for DatagramCodec {
                 dst.extend_from_slice(b"\n");
             }
             if let Err(e) = metric.write_to(&self.config, dst) {
+                dst.truncate(start);
+                return Err(e.into());
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'a> Encoder<Message<'a>> for DatagramCodec {
+    type Error = CodecError;
+
+    /// Encodes one message of any kind (events and service checks need the
+    /// dogstatsd dialect); nothing is written for a refused message.
+    fn encode(&mut self, message: Message<'a>, dst: &mut BytesMut) -> Result<(), CodecError> {
+        message.write_to(&self.config, dst)?;
+        Ok(())
+    }
+}
+
+impl<'m, 'a> Encoder<&'m [Message<'a>]> for DatagramCodec {
+    type Error = CodecError;
+
+    /// Encodes messages into one datagram, joined by `\n`; every message is
+    /// validated first, so nothing is written when one is refused.
+    fn encode(
+        &mut self,
+        messages: &'m [Message<'a>],
+        dst: &mut BytesMut,
+    ) -> Result<(), CodecError> {
+        for message in messages {
+            message.validate(&self.config)?;
+        }
+        let start = dst.len();
+        for (i, message) in messages.iter().enumerate() {
+            if i > 0 {
+                dst.extend_from_slice(b"\n");
+            }
+            if let Err(e) = message.write_to(&self.config, dst) {
                 dst.truncate(start);
                 return Err(e.into());
             }

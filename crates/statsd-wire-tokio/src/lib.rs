@@ -7,8 +7,8 @@
 //!   one frame, a [`Line`]; use it with [`tokio_util::codec::Framed`] or
 //!   [`FramedRead`](tokio_util::codec::FramedRead).
 //!
-//! Both encode a [`Metric`] (and [`DatagramCodec`] a slice of them, packed into
-//! one datagram) with the core encoder, which refuses a metric it cannot write
+//! Both encode a [`Metric`] or any [`Message`] (and [`DatagramCodec`] a slice of
+//! them, packed into one datagram) with the core encoder, which refuses a metric it cannot write
 //! faithfully ([`CodecError::Encode`]) before writing a byte.
 //!
 //! # Zero copy
@@ -19,8 +19,9 @@
 //! bytes (a [`Line`] is split off the stream buffer without copying; a
 //! [`Datagram`] is copied once out of `UdpFramed`'s 64 KiB read buffer, see
 //! [`DatagramCodec`]), and parsing happens when the frame is read:
-//! [`Datagram::lines`] returns the core's [`Lines`] iterator and
-//! [`Line::metric`] the core's `Result`, both borrowing from the frame.
+//! [`Datagram::messages`] and [`Datagram::lines`] return the core's
+//! [`Messages`] and [`Lines`] iterators, and [`Line::message`] and
+//! [`Line::metric`] the core's `Result`s, all borrowing from the frame.
 //! Parsing allocates and copies nothing; keep an
 //! [`OwnedMetric`](statsd_wire::OwnedMetric) (via
 //! [`Metric::into_owned`]) only for metrics you keep beyond the frame.
@@ -39,7 +40,7 @@
 //! let mut udp = DatagramCodec::new(Config::etsy());
 //! let mut buf = BytesMut::from(&b"conf.users:+1|g\nbad\n"[..]);
 //! let datagram = udp.decode(&mut buf).unwrap().unwrap();
-//! let results: Vec<_> = datagram.lines(udp.config()).collect();
+//! let results: Vec<_> = datagram.lines().collect();
 //! assert!(results[0].is_ok() && results[1].is_err());
 //!
 //! // TCP: a line per frame; an incomplete line waits for more bytes.
@@ -62,5 +63,16 @@ pub use datagram::{Datagram, DatagramCodec};
 pub use error::CodecError;
 pub use line::{Line, LineCodec};
 
+/// The README's example, compiled (not run) as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct Readme;
+
 pub use bytes::Bytes;
-pub use statsd_wire::{Config, Dialect, Lines, Metric, ParseError, WithRaw};
+/// The core crate, for everything these codecs hand out.
+pub use statsd_wire;
+pub use statsd_wire::{
+    Config, Dialect, EncodeError, EncodeErrorKind, ErrorKind, Event, Lines, Message, Messages,
+    Metric, MetricType, Number, ParseError, Parsed, ServiceCheck, Value, Warning, WarningKind,
+    WithRaw,
+};

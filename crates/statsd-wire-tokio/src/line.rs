@@ -2,7 +2,7 @@
 //! frame.
 
 use bytes::{Buf, Bytes, BytesMut};
-use statsd_wire::{Config, ErrorKind, Metric, ParseError, Span};
+use statsd_wire::{Config, ErrorKind, Message, Metric, ParseError, Parsed, Span};
 use tokio_util::codec::{Decoder, Encoder};
 
 use crate::error::CodecError;
@@ -95,6 +95,38 @@ impl Line {
             ));
         }
         statsd_wire::parse_line(&self.bytes, &self.config).map_err(|e| e.shifted(0, self.index))
+    }
+
+    /// Parses the line whatever its kind (a metric, or in the dogstatsd dialect
+    /// an event or a service check) with the core's
+    /// [`parse_message`](statsd_wire::parse_message), with its warnings.
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// use statsd_wire_tokio::{Config, LineCodec, Message};
+    /// use tokio_util::codec::Decoder;
+    ///
+    /// let mut buf = BytesMut::from(&b"_e{6,4}:Deploy|done|#env:prod\n"[..]);
+    /// let line = LineCodec::new(Config::dogstatsd()).decode(&mut buf).unwrap().unwrap();
+    /// let Message::Event(event) = line.message().unwrap().message else { panic!() };
+    /// assert_eq!(event.title.to_string(), "Deploy");
+    /// ```
+    pub fn message(&self) -> Result<Parsed<'_>, ParseError> {
+        if let Some(seen) = self.too_long {
+            return Err(ParseError::new(
+                ErrorKind::LineTooLong,
+                Span::new(0, seen),
+                self.index,
+                0,
+            ));
+        }
+        statsd_wire::parse_message(&self.bytes, &self.config)
+            .map(|mut parsed| {
+                parsed.line.index = self.index;
+                parsed.warnings = parsed.warnings.shifted(0, self.index);
+                parsed
+            })
+            .map_err(|e| e.shifted(0, self.index))
     }
 }
 
@@ -276,6 +308,17 @@ impl Decoder for LineCodec {
             return Ok(None);
         }
         Ok(Some(self.line(line, index, None)))
+    }
+}
+
+impl<'a> Encoder<Message<'a>> for LineCodec {
+    type Error = CodecError;
+
+    /// Writes `message` (any kind) in canonical form followed by `\n`.
+    fn encode(&mut self, message: Message<'a>, dst: &mut BytesMut) -> Result<(), CodecError> {
+        message.write_to(&self.config, dst)?;
+        dst.extend_from_slice(b"\n");
+        Ok(())
     }
 }
 

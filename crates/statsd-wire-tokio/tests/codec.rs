@@ -169,7 +169,7 @@ fn datagrams_are_whole_frames() {
     let datagram = codec.decode(&mut buf).unwrap().unwrap();
     assert!(buf.is_empty());
     assert!(codec.decode(&mut buf).unwrap().is_none());
-    let results: Vec<_> = datagram.lines(codec.config()).with_raw().collect();
+    let results: Vec<_> = datagram.lines().with_raw().collect();
     assert_eq!(results.len(), 3);
     assert_eq!(results[0].1.unwrap().to_string(), "a:1|c");
     let err = results[1].1.unwrap_err();
@@ -247,7 +247,7 @@ fn encoders_write_the_canonical_form_and_refuse_invalid_metrics() {
     codec.encode(&metrics[..], &mut out).unwrap();
     assert_eq!(&out[..], b"a:-3|c\nb:1|m\nc:1.5e-7|h");
     let datagram = codec.decode(&mut out).unwrap().unwrap();
-    let back: Vec<_> = datagram.lines(codec.config()).map(Result::unwrap).collect();
+    let back: Vec<_> = datagram.lines().map(Result::unwrap).collect();
     assert_eq!(back, metrics);
 }
 
@@ -271,10 +271,53 @@ async fn udp_framed_round_trip_over_loopback() {
         .unwrap();
 
     let (first, _) = server.next().await.unwrap().unwrap();
-    let got: Vec<_> = first.lines(&config).map(Result::unwrap).collect();
+    let got: Vec<_> = first.lines().map(Result::unwrap).collect();
     assert_eq!(got, metrics);
     let (second, _) = server.next().await.unwrap().unwrap();
-    assert_eq!(second, Datagram::new(&b"confBridgeUsers:-1|g"[..]));
+    assert_eq!(
+        second,
+        Datagram::with_config(&b"confBridgeUsers:-1|g"[..], config)
+    );
+}
+
+#[tokio::test]
+async fn dogstatsd_messages_of_every_kind_over_loopback() {
+    use statsd_wire_tokio::{Event, Message, ServiceCheck, statsd_wire::ServiceCheckStatus};
+    let config = Config::dogstatsd();
+    let server = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let addr = server.local_addr().unwrap();
+    let mut server = UdpFramed::new(server, DatagramCodec::new(config));
+    let client = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let mut client = UdpFramed::new(client, DatagramCodec::new(config));
+
+    let tags = [("env", Some("prod")), ("canary", None)];
+    let sent = [
+        Message::from(
+            Metric::new("api.hits", MetricType::Counter, 1u64)
+                .with_sample_rate(0.5)
+                .with_tags(statsd_wire::Tags::from_pairs(&tags)),
+        ),
+        Message::from(Event::new("Deploy", "line 1\nline 2")),
+        Message::from(ServiceCheck::new("db.up", ServiceCheckStatus::Critical)),
+    ];
+    client.send((&sent[..], addr)).await.unwrap();
+    let (datagram, _) = server.next().await.unwrap().unwrap();
+    assert_eq!(datagram.config(), &config);
+    let got: Vec<_> = datagram.messages().map(|r| r.unwrap().message).collect();
+    assert_eq!(got, sent);
+    // The metrics-only view reports the event and the service check as such.
+    let kinds: Vec<_> = datagram
+        .lines()
+        .map(|r| r.map(|m| m.name).map_err(|e| e.kind()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            Ok("api.hits"),
+            Err(ErrorKind::NotAMetric),
+            Err(ErrorKind::NotAMetric)
+        ]
+    );
 }
 
 #[tokio::test]

@@ -44,6 +44,8 @@
 //!   `Vec<u8>`. Without it the crate is `no_std` and still parses and encodes
 //!   (into a `&mut [u8]` or any `fmt::Write`).
 //! - `arbitrary`: `Arbitrary` for the data model.
+//! - `serde`: `Serialize` for every message type (the adapter protocol's
+//!   shape), `Deserialize` for [`Number`], [`MetricType`] and [`OwnedMetric`].
 #![cfg_attr(not(feature = "std"), no_std)]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -62,9 +64,17 @@ mod fields;
 pub mod fuzzing;
 mod message;
 mod metric;
+mod number_ops;
+#[cfg(feature = "alloc")]
+mod pack;
 mod packed;
 mod parse;
+#[cfg(feature = "alloc")]
+mod render;
+#[cfg(feature = "serde")]
+mod serde_impls;
 mod tags;
+mod view;
 mod warning;
 
 pub use config::{Config, Dialect, Leniency, NumberGrammar, Rules, UnknownDialect, ValueRange};
@@ -80,12 +90,17 @@ pub use message::{
 pub use metric::{Metric, MetricType, Number, Numbers, UnknownMetricType, Value};
 #[cfg(feature = "alloc")]
 pub use metric::{OwnedMetric, OwnedValue};
+#[cfg(feature = "alloc")]
+pub use pack::{DatagramPacker, pack_datagrams};
 pub use packed::{Packed, PackedIter};
 pub use parse::{
     Lines, Messages, MessagesWithRaw, Parsed, RawLine, WithRaw, parse_datagram, parse_line,
     parse_message, parse_messages,
 };
+#[cfg(feature = "alloc")]
+pub use render::{Excerpt, escape_for_display, needs_escape};
 pub use tags::{TagIter, Tags};
+pub use view::{MetricView, Samples};
 pub use warning::{Warning, WarningKind, Warnings};
 
 /// The workspace README's example, compiled and run as a doc test.

@@ -167,6 +167,17 @@ impl Warning {
     pub const fn column(&self) -> usize {
         self.span.start - self.line_start + 1
     }
+
+    /// The same warning, `by` bytes further into a larger input and `lines`
+    /// lines further down (for a caller that parses one line of a stream).
+    pub const fn shifted(self, by: usize, lines: usize) -> Self {
+        Warning {
+            kind: self.kind,
+            span: self.span.shift(by),
+            line: self.line + lines,
+            line_start: self.line_start + by,
+        }
+    }
 }
 
 impl fmt::Display for Warning {
@@ -234,6 +245,14 @@ impl Warnings {
     /// Whether the line has no warning at all.
     pub const fn is_empty(&self) -> bool {
         self.len == 0 && self.dropped == 0
+    }
+
+    /// Every warning [`shifted`](Warning::shifted).
+    pub fn shifted(mut self, by: usize, lines: usize) -> Self {
+        for w in self.items.iter_mut().flatten() {
+            *w = w.shifted(by, lines);
+        }
+        self
     }
 
     /// How many warnings were found beyond [`Warnings::CAPACITY`].
