@@ -186,8 +186,8 @@ for peer in REG["peers"]:
     try:
         caps = json.loads(out)
         assert code == 0 and caps["protocol"] in (1, 2) and set(caps["dialects"]) >= {"spec", "etsy"}
-        # Protocol 2 (the crates.io peers): the dogstatsd dialect with the kinds
-        # of line the crate reads.
+        # Protocol 2 (the crates.io decoders): the dogstatsd dialect with the
+        # kinds of line the crate reads.
         if caps["protocol"] == 2:
             assert "dogstatsd" in caps["dialects"] and "metric" in caps["messages"], caps
         assert "decode" in caps["ops"] or name in ENC_EXPECT
