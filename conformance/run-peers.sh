@@ -14,7 +14,8 @@
 #     only makes that peer unavailable);
 #  3. the runner against statsd-wire through its adapter binary (reference
 #     grading) and against every peer of conformance/peers/peers.json whose
-#     `check` passes, in every suite dialect the peer declares (spec, etsy),
+#     `check` passes, in every suite dialect the peer declares (spec, etsy,
+#     dogstatsd),
 #     with the peer's `timeout_secs`; one JSON report each in
 #     conformance/reports/<name>.json (+ the console summary in <name>.txt).
 #     A peer whose check fails is recorded as unavailable, not as a failure;

@@ -82,7 +82,8 @@
 //! # The hostile corpus ([`Corpus::hostile`])
 //!
 //! Lines cycle through the [`HOSTILE_CLASSES`], one error class per line (every
-//! [`ErrorKind`] but `EmptyLine`, which a datagram cannot hold), each drawn
+//! [`ErrorKind`] a spec or etsy line can have but `EmptyLine`, which a datagram
+//! cannot hold), each drawn
 //! from a few variants built on a pool name: `:1|c` (empty name), a tab, NUL,
 //! DEL or CR in the name (control character), `\xff` or a truncated UTF-8
 //! sequence in the name, `name:|c`, `name:1.|ms`, `name:-5|g`,

@@ -185,7 +185,11 @@ for peer in REG["peers"]:
     code, out, err, _ = run(cmd, "capabilities")
     try:
         caps = json.loads(out)
-        assert code == 0 and caps["protocol"] == 1 and set(caps["dialects"]) >= {"spec", "etsy"}
+        assert code == 0 and caps["protocol"] in (1, 2) and set(caps["dialects"]) >= {"spec", "etsy"}
+        # Protocol 2 (the crates.io decoders): the dogstatsd dialect with the
+        # kinds of line the crate reads.
+        if caps["protocol"] == 2:
+            assert "dogstatsd" in caps["dialects"] and "metric" in caps["messages"], caps
         assert "decode" in caps["ops"] or name in ENC_EXPECT
         assert caps["features"]["error_class"] is False and caps["features"]["error_offset"] is False
         print(f"  capabilities: {caps['name']} {caps['version']} ops={caps['ops']}")

@@ -112,3 +112,169 @@ def encode_metric(metric):
 
 def encode_metrics(metrics):
     return "\n".join(encode_metric(m) for m in metrics)
+
+
+# --------------------------------------------------------------------------
+# dogstatsd (README "DogStatsD: canonical encoding")
+# --------------------------------------------------------------------------
+
+DOGSTATSD_TYPES = ("counter", "gauge", "timer", "histogram", "set", "distribution")
+CARDINALITIES = ("none", "low", "orchestrator", "high")
+PRIORITIES = ("normal", "low")
+ALERT_TYPES = ("info", "warning", "error", "success")
+
+
+class Refused(Exception):
+    """The encoder refuses the message (and writes nothing)."""
+
+
+def _control(s, newline_ok=False):
+    return any((ord(c) < 0x20 and not (newline_ok and c == "\n")) or ord(c) == 0x7F for c in s)
+
+
+def _field_text(s):
+    if s is not None and ("|" in s or _control(s)):
+        raise Refused("field text with | or a control character")
+
+
+def _tags_wire(tags):
+    if tags is None:
+        return ""
+    for k, v in tags:
+        for part in (k, v or ""):
+            if "," in part or "|" in part or _control(part):
+                raise Refused("tag with , | or a control character")
+        if ":" in k:
+            raise Refused("tag key with :")
+    if tags == [["", None]]:
+        raise Refused("a tag list of one empty tag would be written as no tag")
+    return "|#" + ",".join(k if v is None else "%s:%s" % (k, v) for k, v in tags)
+
+
+def _shared(msg):
+    out = _tags_wire(msg.get("tags"))
+    for prefix, key in (("c:", "container_id"), ("e:", "external_data")):
+        if msg.get(key) is not None:
+            _field_text(msg[key])
+            out += "|" + prefix + msg[key]
+    return out
+
+
+def _number(v, delta=False):
+    if is_float_text(v) or v.lower().lstrip("+-") in ("nan", "infinity", "inf"):
+        x = float(v)
+        if not math.isfinite(x):
+            raise Refused("non-finite value")
+        return number_text(v)
+    n = int(v)
+    if not (-(2 ** 63) < n < 2 ** 64):
+        raise Refused("integer out of range")
+    return number_text(v)
+
+
+def _escaped(text, pipe_ok):
+    if _control(text, newline_ok=True) or "\\n" in text or (not pipe_ok and "|" in text):
+        raise Refused("text with a control character, the two bytes \\n or a |")
+    return text.replace("\n", "\\n")
+
+
+def encode_dogstatsd_metric(m):
+    name = m["name"]
+    if not name or ":" in name or "|" in name or _control(name) or name.startswith("_e{"):
+        raise Refused("name")
+    if m.get("delta"):
+        raise Refused("no gauge deltas in dogstatsd")
+    if m["type"] not in DOGSTATSD_TYPES:
+        raise Refused("type not in dogstatsd")
+    values = m["values"]
+    if not values:
+        raise Refused("no value")
+    if m["type"] == "set":
+        if len(values) != 1:
+            raise Refused("packed set")
+        member = values[0]
+        if not member or "|" in member or _control(member):
+            raise Refused("set member")
+        text = member
+    else:
+        text = ":".join(unsigned_zero_text(_number(v)) for v in values)
+    out = "%s:%s|%s" % (name, text, TYPE_CODES[m["type"]])
+    if m.get("sample_rate") is not None:
+        r = float(m["sample_rate"])
+        if not (0 < r <= 1):
+            raise Refused("rate outside (0, 1]")
+        out += "|@" + rate_text(r)
+    out += _shared(m)
+    if m.get("timestamp") is not None:
+        t = int(m["timestamp"])
+        if not (1 <= t < 2 ** 63):
+            raise Refused("timestamp")
+        out += "|T%d" % t
+    if m.get("cardinality") is not None:
+        if m["cardinality"] not in CARDINALITIES:
+            raise Refused("cardinality")
+        out += "|card:" + m["cardinality"]
+    return out
+
+
+def unsigned_zero_text(t):
+    return "0.0" if t == "-0.0" else t
+
+
+def encode_event(e):
+    if not e["title"]:
+        raise Refused("empty title")
+    title, text = _escaped(e["title"], True), _escaped(e["text"], True)
+    out = "_e{%d,%d}:%s|%s" % (len(title.encode()), len(text.encode()), title, text)
+    if e.get("timestamp") is not None:
+        out += "|d:%d" % int(e["timestamp"])
+    for prefix, key, allowed in (("h:", "hostname", None), ("k:", "aggregation_key", None), ("p:", "priority", PRIORITIES),
+                                 ("s:", "source_type", None), ("t:", "alert_type", ALERT_TYPES)):
+        v = e.get(key)
+        if v is not None:
+            _field_text(v)
+            if allowed and v not in allowed:
+                raise Refused(key)
+            out += "|" + prefix + v
+    out += _shared(e)
+    if e.get("cardinality") is not None:
+        out += "|card:" + e["cardinality"]
+    return out
+
+
+def encode_service_check(c):
+    name = c["name"]
+    if not name or "|" in name or _control(name):
+        raise Refused("name")
+    if c["status"] not in ("0", "1", "2", "3"):
+        raise Refused("status")
+    out = "_sc|%s|%s" % (name, c["status"])
+    if c.get("timestamp") is not None:
+        out += "|d:%d" % int(c["timestamp"])
+    if c.get("hostname") is not None:
+        _field_text(c["hostname"])
+        out += "|h:" + c["hostname"]
+    out += _shared(c)
+    if c.get("cardinality") is not None:
+        out += "|card:" + c["cardinality"]
+    if c.get("message") is not None:
+        out += "|m:" + _escaped(c["message"], False)
+    return out
+
+
+def encode_dogstatsd_message(msg):
+    """The canonical line of one {"metric"|"event"|"service_check": ...} message
+    in the dogstatsd dialect; raises Refused when the encoder refuses it."""
+    if "metric" in msg:
+        return encode_dogstatsd_metric(msg["metric"])
+    if "event" in msg:
+        return encode_event(msg["event"])
+    return encode_service_check(msg["service_check"])
+
+
+def encode_dogstatsd(messages):
+    """A datagram of messages, or None when any is refused."""
+    try:
+        return "\n".join(encode_dogstatsd_message(m) for m in messages)
+    except Refused:
+        return None

@@ -12,6 +12,12 @@ README.md). Only mechanical things are computed: byte offsets (from the markers
 markers are removed from the datagram) and `canonical` (from the hand-typed
 metric fields, by the rules of tools/canonical.py). Nothing here runs the Rust
 parser.
+
+The dogstatsd dialect: the hand-typed dogstatsd groups are in groups_dogstatsd.py;
+the dogstatsd outcome of every older case is computed by dogstatsd_model.py (an
+independent Python model of the dialect's decisions) and that of every older
+encoder case by canonical.py; every hand-typed dogstatsd expectation is checked
+against the same model (generation stops on a disagreement).
 """
 
 import json
@@ -23,13 +29,14 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # keep tools/ free of __pycache__
 
-from canonical import encode_metrics, float_text, is_float_text, rate_text  # noqa: E402
+from canonical import encode_dogstatsd, encode_metrics, float_text, is_float_text, rate_text  # noqa: E402
+import dogstatsd_model as DM  # noqa: E402
 
 SUITE = "statsd-spec-vectors"
 with open(os.path.join(ROOT, "VERSION"), encoding="utf-8") as f:
     SUITE_VERSION = f.read().strip()
 
-MARKERS = "①②③④"
+MARKERS = "①②③④⑤⑥⑦⑧"
 
 # --------------------------------------------------------------------------
 # Sources
@@ -149,9 +156,10 @@ class E:
 
 
 class Outcome:
-    def __init__(self, verdict, lines):
+    def __init__(self, verdict, lines, canon=None):
         self.verdict = verdict
         self.lines = lines
+        self.canon = canon
 
 
 def Y(*lines):
@@ -189,23 +197,109 @@ def strip_markers(text):
     return bytes(out), where
 
 
-def resolve(outcome, where):
+class W:
+    """An expected warning: class and where (marker number, or explicit byte offset)."""
+
+    def __init__(self, cls, m=1, at=None):
+        self.cls = cls
+        self.m = m
+        self.at = at
+
+
+class Ln:
+    """An accepted line with its expected warnings."""
+
+    def __init__(self, obj, *warnings):
+        self.obj = obj
+        self.warnings = warnings
+
+
+def offset_of(item, where):
+    if item.at is not None:
+        return item.at
+    assert item.m in where, ("missing marker", item.m)
+    return where[item.m]
+
+
+def resolve(outcome, where, dialect="*"):
     lines = []
+    messages = []
     for item in outcome.lines:
         if isinstance(item, E):
-            if item.at is not None:
-                off = item.at
-            else:
-                assert item.m in where, ("missing marker", item.m)
-                off = where[item.m]
-            lines.append({"ok": False, "error": {"class": item.cls, "offset": off}})
-        else:
-            lines.append({"ok": True, "metric": item})
+            lines.append({"ok": False, "error": {"class": item.cls, "offset": offset_of(item, where)}})
+            continue
+        obj, warnings = (item.obj, item.warnings) if isinstance(item, Ln) else (item, ())
+        obj = dict(obj)
+        kind = obj.pop("_kind", "metric")
+        line = {"ok": True, kind: obj}
+        if warnings:
+            line["warnings"] = [{"class": w.cls, "offset": offset_of(w, where)} for w in warnings]
+        lines.append(line)
+        messages.append({kind: obj})
     out = {"verdict": outcome.verdict, "lines": lines}
     if outcome.verdict == "y":
-        assert all(isinstance(x, dict) for x in outcome.lines)
-        out["canonical"] = encode_metrics(list(outcome.lines))
+        assert all(ln["ok"] for ln in lines)
+        if dialect == "dogstatsd":
+            canon = outcome.canon if outcome.canon is not None else encode_dogstatsd(messages)
+            assert canon is not None, ("the encoder refuses an accepted line; type its canonical", messages)
+            out["canonical"] = canon
+        else:
+            out["canonical"] = encode_metrics([m["metric"] for m in messages])
     return out
+
+
+def framed(data, dialect):
+    """(start, bytes) of the lines a dialect's framing yields."""
+    out, pos = [], 0
+    for raw in data.split(b"\n"):
+        if raw and not (dialect != "spec" and raw == b"\r"):
+            out.append((pos, raw))
+        pos += len(raw) + 1
+    return out
+
+
+def portable_warnings(out, data, dialect):
+    """spec and etsy: the core warns about integers outside (-2^53, 2^53) in every
+    dialect (warning non_portable_integer at the value)."""
+    for (start, raw), line in zip(framed(data, dialect), out["lines"]):
+        m = line.get("metric")
+        if not line["ok"] or m["type"] == "set" or ":" not in raw.decode("utf-8", "replace"):
+            continue
+        v = m["values"][0]
+        if not is_float_text(v) and abs(int(v)) >= 2 ** 53:
+            line["warnings"] = [{"class": "non_portable_integer", "offset": start + raw.index(b":") + 1}]
+
+
+# Flags that make a case "i" in every dialect.
+LIMIT_FLAGS = {"LineLengthLimit", "DatagramSize"}
+
+
+def dogstatsd_legacy(case, data):
+    """The dogstatsd outcome of a legacy case, computed by the model."""
+    verdict, lines, canon, flags = DM.decode(data)
+    if LIMIT_FLAGS & set(case["flags"]):
+        verdict, canon = "i", None
+    for fl in sorted(flags):
+        if fl not in case["flags"]:
+            case["flags"].append(fl)
+    out = {"verdict": verdict, "lines": lines}
+    if canon is not None:
+        out["canonical"] = canon
+    return out
+
+
+def check_with_model(case, data, out):
+    """A hand-typed dogstatsd outcome must be what the model computes."""
+    verdict, lines, canon, flags = DM.decode(data)
+    model = {"verdict": verdict, "lines": lines}
+    if canon is not None:
+        model["canonical"] = canon
+    if model != out:
+        raise SystemExit("%s: the hand-typed dogstatsd outcome differs from the model:\n  typed %s\n  model %s"
+                         % (case["id"], json.dumps(out, ensure_ascii=False), json.dumps(model, ensure_ascii=False)))
+    missing = sorted(flags - set(case["flags"]))
+    if missing:
+        raise SystemExit("%s: flags %s missing (the Agent differs here)" % (case["id"], missing))
 
 
 class Group:
@@ -232,9 +326,27 @@ class Group:
         else:
             data, where = strip_markers(inp)
             case["input"] = data.decode("utf-8")
+        dogstatsd_group = self.name.startswith("dogstatsd-")
         if isinstance(expect, Outcome):
-            expect = {"*": expect}
-        case["expect"] = {k: resolve(v, where) for k, v in expect.items()}
+            expect = {"dogstatsd" if dogstatsd_group else "*": expect}
+        resolved = {k: resolve(v, where, k) for k, v in expect.items()}
+        if dogstatsd_group:
+            assert set(resolved) == {"dogstatsd"}, case["id"]
+            check_with_model(case, data, resolved["dogstatsd"])
+            case["expect"] = resolved
+        else:
+            per = {d: json.loads(json.dumps(resolved.get(d, resolved.get("*")))) for d in ("spec", "etsy")}
+            for d in ("spec", "etsy"):
+                portable_warnings(per[d], data, d)
+            if "dogstatsd" in resolved:
+                check_with_model(case, data, resolved["dogstatsd"])
+                per["dogstatsd"] = resolved["dogstatsd"]
+            else:
+                per["dogstatsd"] = dogstatsd_legacy(case, data)
+            if "*" in expect and per["spec"] == per["etsy"] == per["dogstatsd"]:
+                case["expect"] = {"*": per["spec"]}
+            else:
+                case["expect"] = per
         self.cases.append(case)
         return case
 
@@ -1907,17 +2019,38 @@ class EncGroup:
         self.header = header
         self.cases = []
 
-    def add(self, slug, description, metrics, expect, source=D_CANONICAL, flags=()):
+    def add(self, slug, description, metrics, expect, source=D_CANONICAL, flags=(), messages=None):
+        """metrics (a list of metrics) or messages (protocol v2 messages). The
+        dogstatsd outcome is hand-typed in the dogstatsd groups (and checked with
+        tools/canonical.py), computed by tools/canonical.py for the others."""
+        dogstatsd_group = self.name.startswith("dogstatsd")
         if not isinstance(expect, dict) or "verdict" in expect:
-            expect = {"*": expect}
-        self.cases.append({
+            expect = {"dogstatsd" if dogstatsd_group else "*": expect}
+        msgs = messages if messages is not None else [{"metric": m} for m in metrics]
+        computed = encode_dogstatsd(msgs)
+        computed = REFUSE if computed is None else OUT(computed)
+        if "dogstatsd" in expect:
+            if expect["dogstatsd"] != computed:
+                raise SystemExit("encoder/%s-%s: hand-typed %s, tools/canonical.py %s"
+                                 % (self.name, slug, expect["dogstatsd"], computed))
+        elif not dogstatsd_group:
+            per = {d: expect.get(d, expect.get("*")) for d in ("spec", "etsy")}
+            if "*" in expect and per["spec"] == per["etsy"] == computed:
+                pass
+            else:
+                expect = dict(per, dogstatsd=computed)
+        case = {
             "id": "encoder/%s-%s" % (self.name, slug),
             "description": description,
             "source": source,
             "flags": list(flags),
-            "metrics": metrics,
-            "expect": expect,
-        })
+        }
+        if messages is not None:
+            case["messages"] = messages
+        else:
+            case["metrics"] = metrics
+        case["expect"] = expect
+        self.cases.append(case)
 
     def document(self):
         return {
@@ -2096,6 +2229,15 @@ r.add("set-member-newline", "A set member with \"\\n\".", [RM("users", "set", "a
 # Hostile-input groups (encoder/injection.json, vectors/injection.json): tools/groups_injection.py.
 import groups_injection  # noqa: E402
 groups_injection.add(globals())
+
+
+# ==========================================================================
+# dogstatsd (decode groups dogstatsd-*, encoder group dogstatsd)
+# ==========================================================================
+
+import groups_dogstatsd  # noqa: E402
+
+groups_dogstatsd.build(sys.modules[__name__])
 
 
 # ==========================================================================

@@ -15,10 +15,17 @@ of lines matches the dialect's framing; canonical == the canonical encoding
 of the metrics (tools/canonical.py); metrics fit the dialect; errors.json
 classes == the ErrorKind codes of crates/statsd-wire/src/error.rs; every
 "decision" source is a heading of README.md; encoder cases are well formed.
+dogstatsd: warning classes exist in warnings.json, warnings sit on accepted
+lines and inside them; events and service checks are complete; every
+canonical form reads back (tools/dogstatsd_model.py) to the same messages; a
+case of a dogstatsd-* group needs only the dogstatsd outcome; every dogstatsd
+encoder outcome is what tools/canonical.py writes or refuses, and every output
+reads back without error.
 """
 
 import glob
 import json
+from decimal import Decimal
 import os
 import re
 import sys
@@ -29,7 +36,8 @@ REPO = os.path.dirname(ROOT)
 sys.path.insert(0, HERE)
 sys.dont_write_bytecode = True  # keep tools/ free of __pycache__
 
-from canonical import TYPE_CODES, encode_metrics  # noqa: E402
+from canonical import TYPE_CODES, encode_dogstatsd, encode_metrics  # noqa: E402
+import dogstatsd_model  # noqa: E402
 
 PROBLEMS = []
 
@@ -131,11 +139,12 @@ try:
 except OSError:
     problem("spec-vectors/README.md", "missing")
 
-DOC = re.compile(r"(spec-v0\.1|asterisk-statsd-app|asterisk-source|decision|peer:[A-Za-z0-9._-]+|client:[A-Za-z0-9._-]+)")
+DOC = re.compile(r"(spec-v0\.1|asterisk-statsd-app|asterisk-source|decision|(peer|client|doc):[A-Za-z0-9._-]+)")
 SPEC_SECTIONS = {"Metric Types & Formats", "Gauges", "Counting", "Timing", "Histograms", "Meters"}
 ID = re.compile(r"[a-z0-9-]+/[a-z0-9]+(-[a-z0-9]+)*")
 TYPES_IN = {"spec": {"counter", "gauge", "timer", "histogram", "meter"},
-            "etsy": {"counter", "gauge", "timer", "histogram", "meter", "set"}}
+            "etsy": {"counter", "gauge", "timer", "histogram", "meter", "set"},
+            "dogstatsd": {"counter", "gauge", "timer", "histogram", "set", "distribution"}}
 USED_FLAGS = set()
 ALL_IDS = {}
 
@@ -182,9 +191,12 @@ def check_common(where, case, group, encoder=False):
     for key in expect:
         if key != "*" and key not in DIALECT_IDS:
             problem(where, "dialect key %r is neither \"*\" nor a dialects.json id" % key)
-    if "*" not in expect and not all(d in expect for d in DIALECT_IDS):
+    # A group named <dialect>-<topic> is about that dialect only.
+    own = [d for d in DIALECT_IDS if group == d or group.startswith(d + "-")]
+    needed = own or DIALECT_IDS
+    if "*" not in expect and not all(d in expect for d in needed):
         problem(where, "no expectation for dialect(s) %s (name them or use \"*\")"
-                % [d for d in DIALECT_IDS if d not in expect])
+                % [d for d in needed if d not in expect])
     return expect
 
 
@@ -198,14 +210,15 @@ def framed_lines(data, dialect):
     out = []
     pos = 0
     for raw in data.split(b"\n"):
-        if raw and not (dialect == "etsy" and raw == b"\r"):
+        if raw and not (dialect != "spec" and raw == b"\r"):
             out.append((pos, raw))
         pos += len(raw) + 1
     return out
 
 
 # Classes whose offset may be the end of the line (where a missing token would start).
-MAY_POINT_PAST = {"missing_value", "missing_type", "invalid_sample_rate", "unknown_field"}
+MAY_POINT_PAST = {"missing_value", "missing_type", "invalid_sample_rate", "unknown_field", "invalid_timestamp",
+                  "invalid_event_header", "event_length_mismatch", "invalid_service_check_status", "empty_name"}
 
 
 def check_offset(where, dialect, data, start, raw, cls, off):
@@ -222,14 +235,18 @@ def check_offset(where, dialect, data, start, raw, cls, off):
         "line_too_long": off == start,
         "empty_line": off == start,
         "control_character": b is not None and (b < 0x20 or b == 0x7F),
-        "empty_name": off == start and b in (ord(":"), ord("|")),
+        "empty_name": (off == start and b in (ord(":"), ord("|"))) or (off == start + 4 and data[start:off] == b"_sc|"),
         "invalid_utf8": b is not None and b >= 0x80,
-        "missing_value": prev == ord(":") or b == ord("|") or off == end or (dialect == "etsy" and b == ord("\r")),
+        "missing_value": prev == ord(":") or b == ord("|") or off == end or (dialect != "spec" and b == ord("\r")),
         "invalid_value": prev == ord(":"),
         "value_out_of_range": prev == ord(":"),
-        "missing_type": prev == ord("|") or off == end or b == ord("|") or (dialect == "etsy" and b == ord("\r")),
+        "missing_type": prev == ord("|") or off == end or b == ord("|") or (dialect != "spec" and b == ord("\r")),
         "unknown_type": prev == ord("|"),
         "invalid_sample_rate": prev == ord("@"),
+        "invalid_timestamp": prev == ord("T"),
+        "invalid_service_check_status": b in (ord("|"), None, ord("\n")) or prev == ord("|"),
+        "empty_event_title": off == start + 3,
+        "invalid_event_header": off > start + 2,
         "sample_rate_out_of_range": prev == ord("@"),
         "sample_rate_not_allowed": b == ord("@") and prev == ord("|"),
         "duplicate_sample_rate": b == ord("@") and prev == ord("|"),
@@ -242,6 +259,15 @@ def check_offset(where, dialect, data, start, raw, cls, off):
 def check_metric(where, dialect, m):
     if m.get("type") not in TYPES_IN.get(dialect, TYPE_CODES):
         problem(where, "[%s] type %r is not in the dialect" % (dialect, m.get("type")))
+    if dialect == "dogstatsd":
+        if m.get("delta"):
+            problem(where, "[dogstatsd] no gauge deltas")
+        if not m.get("values") or (m.get("type") == "set" and len(m["values"]) != 1):
+            problem(where, "[dogstatsd] a set has one member, other types one value or more")
+        return
+    for key in ("timestamp", "container_id", "external_data", "cardinality"):
+        if m.get(key) is not None:
+            problem(where, "[%s] %s is a dogstatsd field" % (dialect, key))
     if len(m.get("values", [])) != 1:
         problem(where, "[%s] no dialect of this version packs several values" % dialect)
     if m.get("delta") and (dialect != "etsy" or m.get("type") != "gauge"):
@@ -250,6 +276,37 @@ def check_metric(where, dialect, m):
         problem(where, "[%s] no dialect of this version has tags" % dialect)
     if m.get("sample_rate") is not None and dialect == "spec" and m.get("type") != "counter":
         problem(where, "[spec] a sample rate on a %s" % m.get("type"))
+
+
+EVENT_KEYS = ["title", "text", "timestamp", "hostname", "aggregation_key", "priority", "source_type", "alert_type", "tags"]
+SC_KEYS = ["name", "status", "timestamp", "hostname", "message", "tags"]
+
+
+def check_message_fields(where, dialect, ln):
+    """Events and service checks carry every member (null when unset)."""
+    for kind, keys in (("event", EVENT_KEYS), ("service_check", SC_KEYS)):
+        if kind in ln and sorted(ln[kind]) != sorted(keys):
+            problem(where, "[%s] %s members %s, expected %s" % (dialect, kind, sorted(ln[kind]), sorted(keys)))
+
+
+def messages_of(lines):
+    """The messages of the accepted lines, numbers as exact decimals (-0.0 == 0.0)."""
+    out = []
+    for ln in lines:
+        if ln.get("ok"):
+            msg = json.loads(json.dumps({k: v for k, v in ln.items() if k in ("metric", "event", "service_check")}))
+            m = msg.get("metric")
+            if m and m["type"] != "set":
+                m["values"] = [str(Decimal(v).normalize()) if Decimal(v) else "0" for v in m["values"]]
+            out.append(msg)
+    return out
+
+
+def check_reads_back(where, canonical, lines):
+    """A dogstatsd canonical form reads back (by the model) to the same messages."""
+    verdict, again, _, _ = dogstatsd_model.decode(canonical.encode("utf-8"))
+    if not all(ln["ok"] for ln in again) or messages_of(again) != messages_of(lines):
+        problem(where, "[dogstatsd] canonical %r does not read back to the same messages" % canonical)
 
 
 def check_decode_file(path):
@@ -308,8 +365,20 @@ def check_decode_file(path):
                 problem(where, "[%s] %d lines expected but the framing gives %d" % (dialect, len(lines), len(framed)))
             for (start, raw), ln in zip(framed, lines):
                 if ln.get("ok"):
-                    check_metric(where, dialect, ln.get("metric", {}))
+                    kinds = [k for k in ("metric", "event", "service_check") if k in ln]
+                    if kinds != ["metric"] and dialect != "dogstatsd":
+                        problem(where, "[%s] only dogstatsd has events and service checks" % dialect)
+                    if "metric" in ln:
+                        check_metric(where, dialect, ln["metric"])
+                    check_message_fields(where, dialect, ln)
+                    for w in ln.get("warnings", []):
+                        if w.get("class") not in WARNING_CLASSES:
+                            problem(where, "[%s] warning class %r is not in warnings.json" % (dialect, w.get("class")))
+                        if not (start <= w.get("offset", -1) <= start + len(raw)):
+                            problem(where, "[%s] warning offset %r is outside its line" % (dialect, w.get("offset")))
                 else:
+                    if "warnings" in ln:
+                        problem(where, "[%s] a rejected line has no warnings" % dialect)
                     err = ln.get("error", {})
                     cls, off = err.get("class"), err.get("offset")
                     if cls not in CLASSES:
@@ -318,7 +387,9 @@ def check_decode_file(path):
                         problem(where, "[%s] offset %r is outside the datagram (%d bytes)" % (dialect, off, len(data)))
                     else:
                         check_offset(where, dialect, data, start, raw, cls, off)
-            if "canonical" in out and all(oks):
+            if "canonical" in out and all(oks) and dialect == "dogstatsd":
+                check_reads_back(where, out["canonical"], lines)
+            elif "canonical" in out and all(oks):
                 want = encode_metrics([ln["metric"] for ln in lines])
                 if out["canonical"] != want:
                     problem(where, "[%s] canonical %r != %r (the canonical encoding of its metrics)" % (dialect, out["canonical"], want))
@@ -337,8 +408,25 @@ def check_encoder_file(path):
         n += 1
         where = "%s: %s" % (where0, case.get("id"))
         expect = check_common(where, case, group, encoder=True)
-        if not isinstance(case.get("metrics"), list):
-            problem(where, "metrics must be a list")
+        if isinstance(case.get("metrics"), list) == isinstance(case.get("messages"), list):
+            problem(where, "exactly one of metrics and messages (a list) is required")
+        msgs = case.get("messages") or [{"metric": m} for m in case.get("metrics") or []]
+        kinds = {k for m in msgs for k in m}
+        for dialect in DIALECT_IDS:
+            out = outcome_for(expect, dialect)
+            if out is None:
+                continue
+            if dialect != "dogstatsd" and kinds - {"metric"} and out.get("verdict") != "n":
+                problem(where, "[%s] events and service checks are dogstatsd only" % dialect)
+            if dialect == "dogstatsd":
+                want = encode_dogstatsd(msgs)
+                got = out.get("output") if out.get("verdict") == "y" else None
+                if want != got:
+                    problem(where, "[dogstatsd] outcome %r but tools/canonical.py gives %r" % (out, want))
+                if got is not None and got:
+                    _, again, _, _ = dogstatsd_model.decode(got.encode("utf-8"))
+                    if not all(ln["ok"] for ln in again):
+                        problem(where, "[dogstatsd] output %r does not read back without error" % got)
         for dialect, out in expect.items():
             v = out.get("verdict")
             if v == "y":

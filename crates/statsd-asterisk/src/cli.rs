@@ -27,7 +27,7 @@ use std::process::ExitCode;
 
 use crate::SimulateError;
 use crate::conf::{ConfWarning, StatsdConf};
-use crate::lint::lint_dialplan;
+use crate::lint::lint_dialplan_with;
 use crate::send::{AstRandom, FixedRandom, RandomSource, SendOutcome, send_udp};
 
 const ABOUT: &str = "Run a StatsD() dialplan call, or lint a dialplan, exactly as Asterisk would";
@@ -158,7 +158,9 @@ fn load_conf(path: Option<&Path>, err: &mut dyn Write) -> Result<StatsdConf, u8>
         });
     };
     let text = match fs::read(path) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        // One copy of the file, not two, when it is UTF-8.
+        Ok(bytes) => String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
         Err(e) => {
             let _ = writeln!(err, "error: cannot read {}: {e}", path.display());
             return Err(2);
@@ -284,15 +286,14 @@ fn run_lint(args: &LintArgs, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
             return 2;
         }
     };
-    let report = lint_dialplan(&text, &conf);
-    for finding in &report.findings {
+    // Each finding is written as soon as it is found (nothing kept).
+    let mut warnings = 0;
+    let report = lint_dialplan_with(&text, &conf, |finding| {
+        if finding.severity == crate::lint::Severity::Warning {
+            warnings += 1;
+        }
         let _ = writeln!(out, "{}:{finding}", args.file.display());
-    }
-    let warnings = report
-        .findings
-        .iter()
-        .filter(|f| f.severity == crate::lint::Severity::Warning)
-        .count();
+    });
     let _ = writeln!(
         err,
         "{}: {} StatsD() call(s): {} rejected by Asterisk, {} not checked (variables), {} warning(s)",

@@ -35,6 +35,7 @@
 //! ```
 
 use core::fmt;
+use std::collections::HashMap;
 
 use statsd_wire::{Config, parse_datagram};
 
@@ -100,12 +101,15 @@ pub struct LintReport {
     pub rejected: usize,
     /// How many could not be checked because they use variables.
     pub unchecked: usize,
+    /// How many findings are errors (also when the findings were handed out
+    /// one by one by [`lint_dialplan_with`]).
+    pub errors: usize,
 }
 
 impl LintReport {
     /// Whether some call would be rejected by Asterisk.
     pub fn has_errors(&self) -> bool {
-        self.findings.iter().any(|f| f.severity == Severity::Error)
+        self.errors > 0 || self.findings.iter().any(|f| f.severity == Severity::Error)
     }
 }
 
@@ -131,16 +135,55 @@ pub struct DialplanStep {
     pub column: usize,
     /// Whether the call had its closing `)`.
     pub closed: bool,
-    data_columns: Vec<usize>,
+    data_columns: ColumnRuns,
 }
 
 impl DialplanStep {
     /// The 1-based column of byte `offset` of [`DialplanStep::data`].
     pub fn data_column(&self, offset: usize) -> usize {
         match self.data_columns.get(offset) {
-            Some(&c) => c,
-            None => self.data_columns.last().map_or(self.column, |&c| c + 1),
+            Some(c) => c,
+            None => self.data_columns.last().map_or(self.column, |c| c + 1),
         }
+    }
+}
+
+/// The column of each byte offset `0..len`, stored as runs where the column
+/// grows by one per byte: one run for plain ASCII text (a `Vec` of one
+/// column per byte cost 8 bytes per byte of every call's arguments).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct ColumnRuns {
+    /// (first offset, its column) of each run.
+    runs: Vec<(usize, usize)>,
+    len: usize,
+}
+
+impl ColumnRuns {
+    fn from_columns(columns: impl Iterator<Item = usize>) -> Self {
+        let mut runs: Vec<(usize, usize)> = Vec::new();
+        let mut len = 0;
+        let mut previous: Option<usize> = None;
+        for (offset, column) in columns.enumerate() {
+            if previous.is_none_or(|p| column != p + 1) {
+                runs.push((offset, column));
+            }
+            previous = Some(column);
+            len = offset + 1;
+        }
+        ColumnRuns { runs, len }
+    }
+
+    fn get(&self, offset: usize) -> Option<usize> {
+        if offset >= self.len {
+            return None;
+        }
+        let run = self.runs.partition_point(|&(start, _)| start <= offset) - 1;
+        let (start, column) = self.runs[run];
+        Some(column + (offset - start))
+    }
+
+    fn last(&self) -> Option<usize> {
+        self.len.checked_sub(1).and_then(|o| self.get(o))
     }
 }
 
@@ -156,6 +199,8 @@ enum Other {
         line: usize,
         column: usize,
         why: String,
+        /// Whether the line mentions StatsD (only those are reported).
+        mentions_statsd: bool,
     },
 }
 
@@ -220,20 +265,52 @@ fn atoi(s: &str) -> i32 {
 /// assert_eq!(steps[1].data, "g,users,+1");
 /// ```
 pub fn parse_dialplan(text: &str) -> Vec<DialplanStep> {
-    read_dialplan(text).0
+    let mut steps = Vec::new();
+    read_dialplan(text, |event| {
+        if let Event::Step(step) = event {
+            steps.push(step);
+        }
+    });
+    steps
 }
 
-fn read_dialplan(text: &str) -> (Vec<DialplanStep>, Vec<Other>) {
+/// What [`read_dialplan`] finds, in file order.
+enum Event {
+    Step(DialplanStep),
+    Other(Other),
+}
+
+/// Reads the dialplan, handing each registered priority (and each line that
+/// is not one) to `on` as soon as its line is read: nothing of earlier lines
+/// is kept but the labels (a 100 MB dialplan took 2.1 GB when every step and
+/// every item was kept).
+fn read_dialplan(text: &str, mut on: impl FnMut(Event)) {
     let lines: Vec<&str> = text.split('\n').collect();
     let line_text = |line: usize| lines.get(line.wrapping_sub(1)).copied().unwrap_or("");
-    let mut steps: Vec<DialplanStep> = Vec::new();
-    let mut others = Vec::new();
+    // The priority of each label, per context and extension (the first one).
+    let mut labels: HashMap<(String, String, String), i32> = HashMap::new();
+    macro_rules! on_other {
+        ($other:expr) => {
+            on(Event::Other($other))
+        };
+    }
+    macro_rules! push_step {
+        ($step:expr) => {{
+            let step: DialplanStep = $step;
+            if let Some(label) = &step.label {
+                labels
+                    .entry((step.context.clone(), step.extension.clone(), label.clone()))
+                    .or_insert(step.priority);
+            }
+            on(Event::Step(step))
+        }};
+    }
     let mut context: Option<String> = None;
     let mut last_extension = String::new();
     // Asterisk's priorities are C `int`s; its `+ 1` and `+= atoi()` wrap.
     let mut last_pri: i32 = -2;
 
-    for item in configfile::read(text) {
+    configfile::read_with(text, |item| {
         match item {
             Item::Category { name, .. } => {
                 last_extension.clear();
@@ -251,7 +328,7 @@ fn read_dialplan(text: &str) -> (Vec<DialplanStep>, Vec<Other>) {
                     || name.eq_ignore_ascii_case("tryinclude")
                     || name.eq_ignore_ascii_case("exec")
                 {
-                    others.push(Other::Include {
+                    on_other!(Other::Include {
                         line,
                         column: configfile::column(line_text(line), offset),
                         name,
@@ -262,7 +339,7 @@ fn read_dialplan(text: &str) -> (Vec<DialplanStep>, Vec<Other>) {
                 line, name, value, ..
             } => {
                 let Some(context) = context.as_ref() else {
-                    continue;
+                    return;
                 };
                 let is_same = name
                     .text
@@ -270,23 +347,26 @@ fn read_dialplan(text: &str) -> (Vec<DialplanStep>, Vec<Other>) {
                     .is_some_and(|p| p.eq_ignore_ascii_case("same"));
                 let is_exten = name.text.eq_ignore_ascii_case("exten");
                 if !is_same && !is_exten {
-                    continue;
+                    return;
                 }
                 let bytes = value.text.as_bytes();
                 let raw = line_text(line);
-                let col_at = |i: usize| configfile::column(raw, value.offset_of(i));
+                let columns = configfile::Columns::new(raw);
+                let col_at = |i: usize| columns.column(value.offset_of(i));
+                let mentions_statsd = raw.to_ascii_lowercase().contains("statsd");
                 let skipped = |why: String| Other::Skipped {
                     line,
                     column: col_at(0),
                     why,
+                    mentions_statsd,
                 };
                 let (mut extension, rest_start) = if is_same {
                     if last_extension.is_empty() {
-                        others.push(skipped(format!(
+                        on_other!(skipped(format!(
                             "`{}` with no previous `exten =>` in context [{context}]: Asterisk logs \"No previous pattern in the first entry of context\" and ignores the line",
                             name.text
                         )));
-                        continue;
+                        return;
                     }
                     (last_extension.clone(), Some(0))
                 } else {
@@ -314,8 +394,8 @@ fn read_dialplan(text: &str) -> (Vec<DialplanStep>, Vec<Other>) {
                     match after.find(')') {
                         Some(close) => label = Some(after[..close].to_string()),
                         None => {
-                            others.push(skipped("label missing its trailing ')': Asterisk logs \"Label missing trailing ')'\" and ignores the line".to_string()));
-                            continue;
+                            on_other!(skipped("label missing its trailing ')': Asterisk logs \"Label missing trailing ')'\" and ignores the line".to_string()));
+                            return;
                         }
                     }
                     pri.truncate(open);
@@ -335,49 +415,45 @@ fn read_dialplan(text: &str) -> (Vec<DialplanStep>, Vec<Other>) {
                             last_pri
                         }
                     } else {
-                        others.push(skipped(format!(
+                        on_other!(skipped(format!(
                             "priority `{pri}` on the first entry: Asterisk logs \"Can't use '{}' priority on the first entry\" and ignores the line",
                             if pri.starts_with('n') { "next" } else { "same" }
                         )));
-                        continue;
+                        return;
                     }
                 } else if let Some(n) = scan_int(&pri) {
                     if n < 1 {
-                        others.push(skipped(format!(
+                        on_other!(skipped(format!(
                             "invalid priority `{pri}`: Asterisk ignores the line"
                         )));
-                        continue;
+                        return;
                     }
                     n
                 } else {
                     // A label of the same extension.
-                    match steps.iter().find(|s| {
-                        s.context == *context
-                            && s.extension == extension
-                            && s.label.as_deref() == Some(pri.as_str())
-                    }) {
-                        Some(s) => s.priority,
+                    match labels.get(&(context.clone(), extension.clone(), pri.clone())) {
+                        Some(&priority) => priority,
                         None => {
-                            others.push(skipped(format!(
+                            on_other!(skipped(format!(
                                 "invalid priority/label `{pri}`: Asterisk ignores the line"
                             )));
-                            continue;
+                            return;
                         }
                     }
                 };
                 if ipri == 0 {
-                    continue;
+                    return;
                 }
                 if let Some(plus) = plus {
                     ipri = ipri.wrapping_add(atoi(&plus));
                 }
                 last_pri = ipri;
                 if pri == "hint" {
-                    continue;
+                    return;
                 }
                 let Some(app_start) = app_start else {
                     // No application at all: `exten => 100,1`.
-                    steps.push(DialplanStep {
+                    push_step!(DialplanStep {
                         context: context.clone(),
                         extension,
                         priority: ipri,
@@ -387,9 +463,9 @@ fn read_dialplan(text: &str) -> (Vec<DialplanStep>, Vec<Other>) {
                         line,
                         column: col_at(bytes.len()),
                         closed: true,
-                        data_columns: Vec::new(),
+                        data_columns: ColumnRuns::default(),
                     });
-                    continue;
+                    return;
                 };
                 let appl = &value.text[app_start..];
                 let mut call = AppCall::parse(appl);
@@ -410,10 +486,10 @@ fn read_dialplan(text: &str) -> (Vec<DialplanStep>, Vec<Other>) {
                         };
                     }
                 }
-                let data_columns = (0..=call.data.len())
-                    .map(|i| col_at(app_start + call.data_offset + i))
-                    .collect();
-                steps.push(DialplanStep {
+                let data_columns = ColumnRuns::from_columns(
+                    (0..=call.data.len()).map(|i| col_at(app_start + call.data_offset + i)),
+                );
+                push_step!(DialplanStep {
                     context: context.clone(),
                     extension,
                     priority: ipri,
@@ -431,8 +507,7 @@ fn read_dialplan(text: &str) -> (Vec<DialplanStep>, Vec<Other>) {
             | Item::UnclosedBlockComment { .. }
             | Item::Fatal { .. } => {}
         }
-    }
-    (steps, others)
+    });
 }
 
 fn uses_variables(text: &str) -> bool {
@@ -443,138 +518,168 @@ fn uses_variables(text: &str) -> bool {
 /// `add_newline` and `meter_support` used to build the datagrams (its
 /// `enabled` flag is ignored: the lint reports what would be sent if enabled).
 pub fn lint_dialplan(text: &str, conf: &StatsdConf) -> LintReport {
-    let (steps, others) = read_dialplan(text);
-    let mut report = LintReport::default();
+    let mut findings = Vec::new();
+    let mut report = lint_dialplan_with(text, conf, |f| findings.push(f));
+    report.findings = findings;
+    report
+}
 
-    for other in &others {
-        match other {
-            Other::Include { line, column, name } => report.findings.push(Finding {
-                line: *line,
-                column: *column,
-                severity: Severity::Note,
-                message: format!(
-                    "#{name} is not followed: StatsD() calls in other files are not checked"
-                ),
-            }),
-            Other::Skipped { line, column, why } => {
-                if text
-                    .lines()
-                    .nth(line - 1)
-                    .is_some_and(|l| l.to_ascii_lowercase().contains("statsd"))
-                {
-                    report.findings.push(Finding {
-                        line: *line,
-                        column: *column,
-                        severity: Severity::Warning,
-                        message: format!("this line is not registered as a priority: {why}"),
-                    });
-                }
+/// [`lint_dialplan`], handing each finding to `emit` as soon as its line is
+/// checked (in file order: line, then column) instead of keeping them: the
+/// memory used does not grow with the number of calls or findings. The
+/// returned report has the counts and no findings.
+pub fn lint_dialplan_with(
+    text: &str,
+    conf: &StatsdConf,
+    mut emit: impl FnMut(Finding),
+) -> LintReport {
+    let mut report = LintReport::default();
+    let config = Config::etsy();
+    read_dialplan(text, |event| {
+        match event {
+            Event::Other(other) => lint_other(&other, &mut report),
+            Event::Step(step) => lint_step(&step, conf, &config, &mut report),
+        }
+        // The events come in line order: sorting one line's findings keeps
+        // the whole in (line, column) order.
+        report.findings.sort_by_key(|f| (f.line, f.column));
+        for finding in report.findings.drain(..) {
+            if finding.severity == Severity::Error {
+                report.errors += 1;
+            }
+            emit(finding);
+        }
+    });
+    report
+}
+
+/// The findings about a line that is not a registered priority.
+fn lint_other(other: &Other, report: &mut LintReport) {
+    match other {
+        Other::Include { line, column, name } => report.findings.push(Finding {
+            line: *line,
+            column: *column,
+            severity: Severity::Note,
+            message: format!(
+                "#{name} is not followed: StatsD() calls in other files are not checked"
+            ),
+        }),
+        Other::Skipped {
+            line,
+            column,
+            why,
+            mentions_statsd,
+        } => {
+            if *mentions_statsd {
+                report.findings.push(Finding {
+                    line: *line,
+                    column: *column,
+                    severity: Severity::Warning,
+                    message: format!("this line is not registered as a priority: {why}"),
+                });
             }
         }
     }
+}
 
-    let config = Config::etsy();
-    for step in &steps {
-        let mut add = |severity: Severity, column: usize, message: String| {
-            report.findings.push(Finding {
-                line: step.line,
-                column,
-                severity,
-                message,
-            });
-        };
-        let shown = format!("{}({})", step.app, step.data);
-        if !step.app.eq_ignore_ascii_case("statsd") {
-            if step.app.trim_end().eq_ignore_ascii_case("statsd") {
-                add(
-                    Severity::Error,
-                    step.column,
-                    format!(
-                        "application name `{}` ends with blanks: Asterisk looks up \"{}\" and finds no such application (\"No application '{}' for extension\"), which stops the channel's dialplan; remove the blanks before '('",
-                        step.app, step.app, step.app
-                    ),
-                );
-                report.calls += 1;
-                report.rejected += 1;
-            } else if uses_variables(&step.app) && step.app.to_ascii_lowercase().contains("statsd")
-            {
-                add(
-                    Severity::Note,
-                    step.column,
-                    format!("not checked (uses variables): {}", step.app),
-                );
-                report.calls += 1;
-                report.unchecked += 1;
-            }
-            continue;
-        }
-        report.calls += 1;
-        if !step.closed {
+/// The findings about one registered priority.
+fn lint_step(step: &DialplanStep, conf: &StatsdConf, config: &Config, report: &mut LintReport) {
+    let mut add = |severity: Severity, column: usize, message: String| {
+        report.findings.push(Finding {
+            line: step.line,
+            column,
+            severity,
+            message,
+        });
+    };
+    let shown = format!("{}({})", step.app, step.data);
+    if !step.app.eq_ignore_ascii_case("statsd") {
+        if step.app.trim_end().eq_ignore_ascii_case("statsd") {
             add(
-                Severity::Warning,
+                Severity::Error,
                 step.column,
                 format!(
-                    "no closing ')': Asterisk logs \"No closing parenthesis found? '{}({}'\" and uses the rest of the line as the arguments",
-                    step.app, step.data
+                    "application name `{}` ends with blanks: Asterisk looks up \"{}\" and finds no such application (\"No application '{}' for extension\"), which stops the channel's dialplan; remove the blanks before '('",
+                    step.app, step.app, step.app
                 ),
             );
-        }
-        if uses_variables(&step.data) {
+            report.calls += 1;
+            report.rejected += 1;
+        } else if uses_variables(&step.app) && step.app.to_ascii_lowercase().contains("statsd") {
             add(
                 Severity::Note,
                 step.column,
-                format!("not checked (uses variables): {shown}"),
+                format!("not checked (uses variables): {}", step.app),
             );
+            report.calls += 1;
             report.unchecked += 1;
-            continue;
         }
-        if !step.data.is_empty() && step.data.contains('|') && !step.data.contains(',') {
+        return;
+    }
+    report.calls += 1;
+    if !step.closed {
+        add(
+            Severity::Warning,
+            step.column,
+            format!(
+                "no closing ')': Asterisk logs \"No closing parenthesis found? '{}({}'\" and uses the rest of the line as the arguments",
+                step.app, step.data
+            ),
+        );
+    }
+    if uses_variables(&step.data) {
+        add(
+            Severity::Note,
+            step.column,
+            format!("not checked (uses variables): {shown}"),
+        );
+        report.unchecked += 1;
+        return;
+    }
+    if !step.data.is_empty() && step.data.contains('|') && !step.data.contains(',') {
+        add(
+            Severity::Warning,
+            step.column,
+            format!(
+                "Asterisk warns \"The application delimiter is now the comma, not the pipe.  Did you forget to convert your dialplan?  ({shown})\": separate the arguments with ','"
+            ),
+        );
+    }
+    let args = StatsdArgs::split(&step.data);
+    let call = match statsd_exec(Some(&step.data)) {
+        Ok(call) => call,
+        Err(rejection) => {
+            let column = rejection
+                .span
+                .as_ref()
+                .map_or(step.column, |s| step.data_column(s.start));
             add(
-                Severity::Warning,
-                step.column,
+                Severity::Error,
+                column,
                 format!(
-                    "Asterisk warns \"The application delimiter is now the comma, not the pipe.  Did you forget to convert your dialplan?  ({shown})\": separate the arguments with ','"
+                    "{shown} is rejected by Asterisk: {rejection}; StatsD() returns non-zero, so the channel's dialplan stops here (the call is hung up and later priorities never run)"
                 ),
             );
+            report.rejected += 1;
+            return;
         }
-        let args = StatsdArgs::split(&step.data);
-        let call = match statsd_exec(Some(&step.data)) {
-            Ok(call) => call,
-            Err(rejection) => {
-                let column = rejection
-                    .span
-                    .as_ref()
-                    .map_or(step.column, |s| step.data_column(s.start));
-                add(
-                    Severity::Error,
-                    column,
-                    format!(
-                        "{shown} is rejected by Asterisk: {rejection}; StatsD() returns non-zero, so the channel's dialplan stops here (the call is hung up and later priorities never run)"
-                    ),
-                );
-                report.rejected += 1;
-                continue;
-            }
+    };
+    // The column of byte `offset` of an argument's text (exact when the
+    // argument had no quote or backslash removed, else its first column).
+    let arg_column = |slot: ArgSlot, offset: usize| {
+        let arg = match slot {
+            ArgSlot::MetricType => &args.metric_type,
+            ArgSlot::StatisticName => &args.statistic_name,
+            ArgSlot::Value => &args.value,
+            ArgSlot::SampleRate => &args.sample_rate,
         };
-        // The column of byte `offset` of an argument's text (exact when the
-        // argument had no quote or backslash removed, else its first column).
-        let arg_column = |slot: ArgSlot, offset: usize| {
-            let arg = match slot {
-                ArgSlot::MetricType => &args.metric_type,
-                ArgSlot::StatisticName => &args.statistic_name,
-                ArgSlot::Value => &args.value,
-                ArgSlot::SampleRate => &args.sample_rate,
-            };
-            arg.as_ref().map_or(step.column, |a| {
-                let exact = a.span.len() == a.text.len();
-                let within = if exact { offset.min(a.text.len()) } else { 0 };
-                step.data_column(a.span.start + within)
-            })
-        };
-        check_accepted(&call, conf, &config, &arg_column, &mut add);
-    }
-    report.findings.sort_by_key(|f| (f.line, f.column));
-    report
+        arg.as_ref().map_or(step.column, |a| {
+            let exact = a.span.len() == a.text.len();
+            let within = if exact { offset.min(a.text.len()) } else { 0 };
+            step.data_column(a.span.start + within)
+        })
+    };
+    check_accepted(&call, conf, config, &arg_column, &mut add);
 }
 
 /// The checks of an accepted call: what the server will make of the datagram.
@@ -846,6 +951,19 @@ mod tests {
         );
         assert_eq!(steps.len(), 1);
         assert_eq!(steps[0].context, "c");
+    }
+
+    #[test]
+    fn column_runs_give_every_offset() {
+        let columns = [1, 2, 3, 3, 4, 9, 10, 11];
+        let runs = ColumnRuns::from_columns(columns.iter().copied());
+        assert_eq!(runs.runs.len(), 3);
+        for (offset, &c) in columns.iter().enumerate() {
+            assert_eq!(runs.get(offset), Some(c));
+        }
+        assert_eq!(runs.get(8), None);
+        assert_eq!(runs.last(), Some(11));
+        assert_eq!(ColumnRuns::default().last(), None);
     }
 
     #[test]

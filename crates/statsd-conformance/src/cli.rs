@@ -114,6 +114,15 @@ pub struct RunArgs {
     /// Seconds an adapter call (or a batch response) may take.
     #[arg(long, value_name = "SECS", default_value_t = 1.0)]
     pub timeout: f64,
+    /// Stop calling the adapter after this many seconds in all: the cases not
+    /// run by then are CRASH ("not run: the run's --deadline passed").
+    #[arg(long, value_name = "SECS")]
+    pub deadline: Option<f64>,
+    /// Stop calling the adapter after N timeouts in a row (0: never): the
+    /// cases left are CRASH (an adapter that never answers would otherwise
+    /// cost --timeout per case).
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_timeouts: u32,
     /// The implementation's label in reports.
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
@@ -245,6 +254,16 @@ fn run(args: &RunArgs) -> Result<i32, String> {
             args.timeout
         ));
     }
+    let deadline = match args.deadline {
+        None => None,
+        Some(d) if d.is_finite() && d > 0.0 => Some(Duration::from_secs_f64(d)),
+        Some(d) => {
+            return Err(format!(
+                "--deadline {d}: must be a positive number of seconds"
+            ));
+        }
+    };
+    crate::exec::set_limits(deadline, args.max_timeouts);
     let target = match &args.adapter {
         Some(cmd) if cmd.trim().is_empty() => return Err("--adapter: empty command".into()),
         Some(cmd) => Target::Adapter(cmd.clone()),
@@ -263,7 +282,16 @@ fn run(args: &RunArgs) -> Result<i32, String> {
         parallel: args.parallel.max(1),
         name: args.name.clone(),
     };
-    let mut report = runner::run(&suite, &target, &opts).map_err(|e| e.to_string())?;
+    let report = runner::run(&suite, &target, &opts);
+    // Adapter processes that outlived their call (even after setsid) go now.
+    let strays = crate::exec::reap_strays();
+    if strays > 0 {
+        eprintln!("statsd-conformance: killed {strays} adapter process(es) left running");
+    }
+    if let Some(why) = crate::exec::stopped() {
+        eprintln!("statsd-conformance: stopped calling the adapter early: {why}");
+    }
+    let mut report = report.map_err(|e| e.to_string())?;
     if target == Target::InProcess {
         // The built-in run doubles as the Rust-side vector lint.
         report.problems.extend(

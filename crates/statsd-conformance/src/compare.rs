@@ -4,7 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use statsd_wire_protocol::{JsonMetric, LineResult, decimal_eq, hex_decode};
+use statsd_wire_protocol::{
+    JsonEvent, JsonMessage, JsonMetric, JsonServiceCheck, JsonWarning, LineResult, decimal_eq,
+    hex_decode,
+};
 
 /// What kind of difference an [`Issue`] is, from the most to the least severe.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -36,20 +39,26 @@ impl Issue {
     }
 }
 
-/// Which parts of a rejection are graded (the verdict always is).
+/// Which parts of an answer are graded beyond the verdicts and the messages
+/// (which always are).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Grading {
     /// Compare error classes (after the implementation's error map).
     pub classes: bool,
     /// Compare error offsets.
     pub offsets: bool,
+    /// Compare the warnings of accepted lines (class and offset; absent means
+    /// none). Only the reference implementation in process reports warnings:
+    /// they are not part of the adapter protocol.
+    pub warnings: bool,
 }
 
 impl Grading {
-    /// Classes and offsets.
+    /// Classes and offsets (not warnings).
     pub const FULL: Grading = Grading {
         classes: true,
         offsets: true,
+        warnings: false,
     };
 }
 
@@ -141,7 +150,271 @@ pub fn metric(path: &str, expected: &JsonMetric, got: &JsonMetric) -> Vec<Issue>
         };
         mismatch("tags".into(), json(&expected.tags), json(&got.tags));
     }
+    if !number_eq(expected.timestamp.as_deref(), got.timestamp.as_deref()) {
+        mismatch(
+            "timestamp".into(),
+            opt_quote(expected.timestamp.as_deref()),
+            opt_quote(got.timestamp.as_deref()),
+        );
+    }
+    for (field, e, g) in [
+        ("container_id", &expected.container_id, &got.container_id),
+        ("external_data", &expected.external_data, &got.external_data),
+        ("cardinality", &expected.cardinality, &got.cardinality),
+    ] {
+        if e != g {
+            mismatch(
+                field.into(),
+                opt_quote(e.as_deref()),
+                opt_quote(g.as_deref()),
+            );
+        }
+    }
     issues
+}
+
+/// Two optional decimal texts: equal as exact decimals (or as strings when
+/// they are not numbers).
+fn number_eq(e: Option<&str>, g: Option<&str>) -> bool {
+    match (e, g) {
+        (None, None) => true,
+        (Some(e), Some(g)) => decimal_eq(e, g).unwrap_or(e == g),
+        _ => false,
+    }
+}
+
+/// A text member that may come as UTF-8 or hex, as bytes.
+fn text_bytes(text: Option<&String>, hex: Option<&String>) -> Option<Vec<u8>> {
+    match (text, hex) {
+        (Some(t), _) => Some(t.as_bytes().to_vec()),
+        (None, Some(h)) => hex_decode(h),
+        (None, None) => None,
+    }
+}
+
+fn text_shown(text: Option<&String>, hex: Option<&String>) -> String {
+    match (text, hex) {
+        (Some(t), _) => quote(t),
+        (None, Some(h)) => format!("hex {h}"),
+        (None, None) => "null".to_string(),
+    }
+}
+
+type Tags = Option<Vec<(String, Option<String>)>>;
+
+/// The members every event and service check compares the same way.
+struct Members<'a> {
+    timestamp: Option<&'a str>,
+    strings: Vec<(&'static str, Option<&'a str>)>,
+    tags: &'a Tags,
+}
+
+fn members(path: &str, expected: &Members<'_>, got: &Members<'_>, issues: &mut Vec<Issue>) {
+    let mut mismatch = |field: &str, e: String, g: String| {
+        issues.push(Issue::new(
+            IssueKind::Mismatch,
+            format!("{path}.{field}: expected {e}, got {g}"),
+        ));
+    };
+    if !number_eq(expected.timestamp, got.timestamp) {
+        mismatch(
+            "timestamp",
+            opt_quote(expected.timestamp),
+            opt_quote(got.timestamp),
+        );
+    }
+    for ((field, e), (_, g)) in expected.strings.iter().zip(&got.strings) {
+        if e != g {
+            mismatch(field, opt_quote(*e), opt_quote(*g));
+        }
+    }
+    if expected.tags != got.tags {
+        let json = |t: &Tags| serde_json::to_string(t).unwrap_or_default();
+        mismatch("tags", json(expected.tags), json(got.tags));
+    }
+}
+
+/// The differences between an expected and a produced event, under `path`.
+pub fn event(path: &str, expected: &JsonEvent, got: &JsonEvent) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    for (field, e, g) in [
+        (
+            "title",
+            (expected.title.as_ref(), expected.title_hex.as_ref()),
+            (got.title.as_ref(), got.title_hex.as_ref()),
+        ),
+        (
+            "text",
+            (expected.text.as_ref(), expected.text_hex.as_ref()),
+            (got.text.as_ref(), got.text_hex.as_ref()),
+        ),
+    ] {
+        if text_bytes(e.0, e.1) != text_bytes(g.0, g.1) {
+            issues.push(Issue::new(
+                IssueKind::Mismatch,
+                format!(
+                    "{path}.{field}: expected {}, got {}",
+                    text_shown(e.0, e.1),
+                    text_shown(g.0, g.1)
+                ),
+            ));
+        }
+    }
+    let of = |e: &'_ JsonEvent| -> Vec<(&'static str, Option<String>)> {
+        vec![
+            ("hostname", e.hostname.clone()),
+            ("aggregation_key", e.aggregation_key.clone()),
+            ("priority", e.priority.clone()),
+            ("source_type", e.source_type.clone()),
+            ("alert_type", e.alert_type.clone()),
+        ]
+    };
+    let (es, gs) = (of(expected), of(got));
+    members(
+        path,
+        &Members {
+            timestamp: expected.timestamp.as_deref(),
+            strings: es.iter().map(|(f, v)| (*f, v.as_deref())).collect(),
+            tags: &expected.tags,
+        },
+        &Members {
+            timestamp: got.timestamp.as_deref(),
+            strings: gs.iter().map(|(f, v)| (*f, v.as_deref())).collect(),
+            tags: &got.tags,
+        },
+        &mut issues,
+    );
+    issues
+}
+
+/// The differences between an expected and a produced service check, under
+/// `path`.
+pub fn service_check(
+    path: &str,
+    expected: &JsonServiceCheck,
+    got: &JsonServiceCheck,
+) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    let (e, g) = (
+        (expected.name.as_ref(), expected.name_hex.as_ref()),
+        (got.name.as_ref(), got.name_hex.as_ref()),
+    );
+    if text_bytes(e.0, e.1) != text_bytes(g.0, g.1) {
+        issues.push(Issue::new(
+            IssueKind::Mismatch,
+            format!(
+                "{path}.name: expected {}, got {}",
+                text_shown(e.0, e.1),
+                text_shown(g.0, g.1)
+            ),
+        ));
+    }
+    if expected.status != got.status {
+        issues.push(Issue::new(
+            IssueKind::Mismatch,
+            format!(
+                "{path}.status: expected {}, got {}",
+                quote(&expected.status),
+                quote(&got.status)
+            ),
+        ));
+    }
+    let of = |c: &'_ JsonServiceCheck| -> Vec<(&'static str, Option<String>)> {
+        vec![
+            ("hostname", c.hostname.clone()),
+            ("message", c.message.clone()),
+        ]
+    };
+    let (es, gs) = (of(expected), of(got));
+    members(
+        path,
+        &Members {
+            timestamp: expected.timestamp.as_deref(),
+            strings: es.iter().map(|(f, v)| (*f, v.as_deref())).collect(),
+            tags: &expected.tags,
+        },
+        &Members {
+            timestamp: got.timestamp.as_deref(),
+            strings: gs.iter().map(|(f, v)| (*f, v.as_deref())).collect(),
+            tags: &got.tags,
+        },
+        &mut issues,
+    );
+    issues
+}
+
+/// The differences between two accepted lines' messages, under `path`
+/// (`lines[0]`): a different kind, or the fields of the same kind.
+pub fn message(path: &str, expected: &LineResult, got: &LineResult) -> Vec<Issue> {
+    match (expected.message(), got.message()) {
+        (Some(JsonMessage::Metric(e)), Some(JsonMessage::Metric(g))) => {
+            metric(&format!("{path}.metric"), &e, &g)
+        }
+        (Some(JsonMessage::Event(e)), Some(JsonMessage::Event(g))) => {
+            event(&format!("{path}.event"), &e, &g)
+        }
+        (Some(JsonMessage::ServiceCheck(e)), Some(JsonMessage::ServiceCheck(g))) => {
+            service_check(&format!("{path}.service_check"), &e, &g)
+        }
+        (Some(e), g) => vec![Issue::new(
+            IssueKind::Mismatch,
+            format!(
+                "{path}: expected a{} {}, got {}",
+                if e.kind() == "event" { "n" } else { "" },
+                e.kind().replace('_', " "),
+                g.map_or_else(
+                    || "no message".to_string(),
+                    |g| format!(
+                        "a{} {}",
+                        if g.kind() == "event" { "n" } else { "" },
+                        g.kind().replace('_', " ")
+                    )
+                )
+            ),
+        )],
+        (None, _) => Vec::new(),
+    }
+}
+
+/// The differences between the expected and the produced warnings of an
+/// accepted line (absent means none).
+fn warnings(path: &str, expected: &LineResult, got: &LineResult) -> Vec<Issue> {
+    let none = Vec::new();
+    let e: &Vec<JsonWarning> = expected.warnings.as_ref().unwrap_or(&none);
+    let g: &Vec<JsonWarning> = got.warnings.as_ref().unwrap_or(&none);
+    if e == g {
+        return Vec::new();
+    }
+    let shown = |w: &Vec<JsonWarning>| {
+        let items: Vec<String> = w
+            .iter()
+            .map(|w| format!("{}@{}", w.class, w.offset))
+            .collect();
+        format!("[{}]", items.join(", "))
+    };
+    let message = if e.len() == g.len() {
+        let (i, (ew, gw)) = e
+            .iter()
+            .zip(g)
+            .enumerate()
+            .find(|(_, (a, b))| a != b)
+            .unwrap_or((0, (&e[0], &g[0])));
+        if ew.class == gw.class {
+            format!(
+                "{path}.warnings[{i}].offset: expected {}, got {}",
+                ew.offset, gw.offset
+            )
+        } else {
+            format!(
+                "{path}.warnings[{i}].class: expected {}, got {}",
+                quote(&ew.class),
+                quote(&gw.class)
+            )
+        }
+    } else {
+        format!("{path}.warnings: expected {}, got {}", shown(e), shown(g))
+    };
+    vec![Issue::new(IssueKind::Mismatch, message)]
 }
 
 /// The differences between the expected and the produced results of a
@@ -196,14 +469,12 @@ pub fn lines(
                     format!("{path}: expected rejected ({class}), got accepted"),
                 ));
             }
-            (true, true) => match (&e.metric, &g.metric) {
-                (Some(em), Some(gm)) => issues.extend(metric(&format!("{path}.metric"), em, gm)),
-                (Some(_), None) => issues.push(Issue::new(
-                    IssueKind::Mismatch,
-                    format!("{path}.metric: expected a metric, got none"),
-                )),
-                _ => {}
-            },
+            (true, true) => {
+                issues.extend(message(&path, e, g));
+                if grading.warnings {
+                    issues.extend(warnings(&path, e, g));
+                }
+            }
             (false, false) => {
                 let (Some(ee), ge) = (&e.error, &g.error) else {
                     continue;

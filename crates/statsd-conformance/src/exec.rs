@@ -10,12 +10,155 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// How much stdout is kept from one call (more is read and dropped).
-const MAX_STDOUT: usize = 16 << 20;
+/// How much stdout is kept from one call, or from one batch response line
+/// (more is read and dropped, and the case is a CRASH): the most an answer
+/// can hold in memory and in a report. The largest legitimate answer to a
+/// vector is a few hundred KiB.
+pub const MAX_STDOUT: usize = 1 << 20;
 /// How much of the end of stderr is kept.
 const STDERR_TAIL: usize = 4096;
 /// How long a finished process's pipes may stay open (stray children).
 const PIPE_GRACE: Duration = Duration::from_millis(250);
+
+/// The environment variable every adapter process (and whatever it starts,
+/// unless it clears its environment) carries: the runner's process id. At the
+/// end of a run, processes still carrying it are killed ([`reap_strays`]),
+/// also those that left the process group with `setsid`.
+pub const RUN_MARKER: &str = "STATSD_CONFORMANCE_RUN";
+/// The environment variable naming one adapter process (and its children):
+/// killed with its process group on timeout.
+const CALL_MARKER: &str = "STATSD_CONFORMANCE_CALL";
+
+/// Limits of a whole run, shared by every call of this process.
+struct Limits {
+    /// No adapter call starts after this, and none runs past it.
+    deadline: Option<Instant>,
+    /// Stop after this many timeouts in a row (0: never).
+    max_consecutive_timeouts: u32,
+    consecutive_timeouts: u32,
+    /// Why calls are no longer made.
+    stopped: Option<String>,
+}
+
+static LIMITS: Mutex<Limits> = Mutex::new(Limits {
+    deadline: None,
+    max_consecutive_timeouts: 0,
+    consecutive_timeouts: 0,
+    stopped: None,
+});
+
+fn limits() -> std::sync::MutexGuard<'static, Limits> {
+    LIMITS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Sets the limits of the whole run (the command line's `--deadline` and
+/// `--max-timeouts`): after `deadline` from now no adapter call is made (and a
+/// running one is cut at it), and after `max_consecutive_timeouts` timeouts
+/// in a row (0: no limit) none either. The calls not made answer
+/// [`Exit::SpawnFailed`] with the reason, so their cases are CRASH.
+pub fn set_limits(deadline: Option<Duration>, max_consecutive_timeouts: u32) {
+    let mut l = limits();
+    l.deadline = deadline.map(|d| Instant::now() + d);
+    l.max_consecutive_timeouts = max_consecutive_timeouts;
+    l.consecutive_timeouts = 0;
+    l.stopped = None;
+}
+
+/// Why adapter calls stopped being made (the deadline passed, too many
+/// timeouts in a row), if they did.
+pub fn stopped() -> Option<String> {
+    limits().stopped.clone()
+}
+
+/// Whether calls may still be made; the time a call may take (`timeout`,
+/// cut at the deadline).
+fn admit(timeout: Duration) -> Result<Duration, String> {
+    let mut l = limits();
+    if let Some(why) = &l.stopped {
+        return Err(why.clone());
+    }
+    match l.deadline {
+        Some(deadline) => {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                let why = "not run: the run's --deadline passed".to_string();
+                l.stopped = Some(why.clone());
+                return Err(why);
+            }
+            Ok(timeout.min(left))
+        }
+        None => Ok(timeout),
+    }
+}
+
+/// Counts a call's outcome towards the consecutive-timeouts limit.
+fn record(timed_out: bool) {
+    let mut l = limits();
+    if !timed_out {
+        l.consecutive_timeouts = 0;
+        return;
+    }
+    l.consecutive_timeouts += 1;
+    if l.max_consecutive_timeouts > 0
+        && l.consecutive_timeouts >= l.max_consecutive_timeouts
+        && l.stopped.is_none()
+    {
+        l.stopped = Some(format!(
+            "not run: the adapter timed out {} times in a row (--max-timeouts)",
+            l.consecutive_timeouts
+        ));
+    }
+}
+
+/// A number for each process started, for [`CALL_MARKER`].
+static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The processes whose environment holds `name=value` (Linux: read from
+/// `/proc`; elsewhere none).
+fn processes_with(name: &str, value: &str) -> Vec<u32> {
+    let needle = format!("{name}={value}");
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let me = std::process::id();
+    entries
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|&pid| pid != me)
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.split(|&b| b == 0).any(|var| var == needle.as_bytes()))
+        })
+        .collect()
+}
+
+/// Sends SIGKILL to `targets` (`-PGID` for a group) with kill(1): no unsafe
+/// code, no libc binding.
+fn kill_all(targets: &[String]) {
+    if targets.is_empty() {
+        return;
+    }
+    let _ = Command::new("kill")
+        .arg("-KILL")
+        .arg("--")
+        .args(targets)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+}
+
+/// Kills every process still carrying this runner's [`RUN_MARKER`] (adapter
+/// children that outlived their call, also after `setsid`); returns how many.
+/// Call it once the run is over.
+pub fn reap_strays() -> usize {
+    let strays: Vec<String> = processes_with(RUN_MARKER, &std::process::id().to_string())
+        .iter()
+        .map(u32::to_string)
+        .collect();
+    kill_all(&strays);
+    strays.len()
+}
 
 /// How a call ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,7 +178,7 @@ pub enum Exit {
 pub struct Output {
     /// How it ended.
     pub exit: Exit,
-    /// Its stdout (at most 16 MiB).
+    /// Its stdout (at most [`MAX_STDOUT`] bytes).
     pub stdout: Vec<u8>,
     /// Whether stdout was longer than what was kept.
     pub stdout_truncated: bool,
@@ -142,22 +285,38 @@ pub fn command(command: &str, args: &[&str]) -> Command {
         use std::os::unix::process::CommandExt;
         cmd.process_group(0);
     }
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    cmd.env(RUN_MARKER, std::process::id().to_string())
+        .env(CALL_MARKER, format!("{}-{call}", std::process::id()));
     cmd
 }
 
-/// Kills the process group led by `child` (and `child` itself).
-fn kill_group(child: &mut Child) {
+/// The value of [`CALL_MARKER`] a command was given.
+fn call_marker(cmd: &Command) -> Option<String> {
+    cmd.get_envs()
+        .find(|(k, _)| *k == CALL_MARKER)
+        .and_then(|(_, v)| Some(v?.to_str()?.to_string()))
+}
+
+/// Kills the process group led by `child`, `child` itself, and every process
+/// started by it that left the group (`setsid`) but carries its `marker`.
+fn kill_group(child: &mut Child, marker: Option<&str>) {
     #[cfg(unix)]
     {
         // The child is not reaped yet, or its group still has members: the
         // group id cannot have been reused.
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{}", child.id())])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
+        let mut targets = vec![format!("-{}", child.id())];
+        if let Some(marker) = marker {
+            targets.extend(
+                processes_with(CALL_MARKER, marker)
+                    .iter()
+                    .map(u32::to_string),
+            );
+        }
+        kill_all(&targets);
     }
+    #[cfg(not(unix))]
+    let _ = marker;
     let _ = child.kill();
 }
 
@@ -193,6 +352,14 @@ impl Sink {
                     Ok(n) => {
                         let mut guard = s.data.lock().unwrap_or_else(|e| e.into_inner());
                         let (data, truncated) = &mut *guard;
+                        if !tail && data.len() + n > cap {
+                            // Never more than `cap` bytes held (nor twice that
+                            // allocated, as growing past it would).
+                            let room = cap - data.len().min(cap);
+                            data.extend_from_slice(&buf[..room]);
+                            *truncated = true;
+                            continue;
+                        }
                         data.extend_from_slice(&buf[..n]);
                         if data.len() > cap {
                             *truncated = true;
@@ -238,7 +405,20 @@ fn stderr_text(bytes: &[u8]) -> String {
 
 /// Runs `command args...` with `stdin` as its input and a deadline.
 pub fn run(command_line: &str, args: &[&str], stdin: &[u8], timeout: Duration) -> Output {
+    let timeout = match admit(timeout) {
+        Ok(t) => t,
+        Err(why) => {
+            return Output {
+                exit: Exit::SpawnFailed(why),
+                stdout: Vec::new(),
+                stdout_truncated: false,
+                stderr_tail: String::new(),
+            };
+        }
+    };
     let mut cmd = command(command_line, args);
+    let marker = call_marker(&cmd);
+    let marker = marker.as_deref();
     let mut child = match cmd.spawn() {
         Ok(c) => c,
         Err(e) => {
@@ -275,13 +455,13 @@ pub fn run(command_line: &str, args: &[&str], stdin: &[u8], timeout: Duration) -
             Ok(Some(status)) => break exit_of(status),
             Ok(None) => {}
             Err(e) => {
-                kill_group(&mut child);
+                kill_group(&mut child, marker);
                 let _ = child.wait();
                 break Exit::SpawnFailed(format!("waiting for {command_line:?}: {e}"));
             }
         }
         if start.elapsed() >= timeout {
-            kill_group(&mut child);
+            kill_group(&mut child, marker);
             let _ = child.wait();
             break Exit::Timeout;
         }
@@ -290,9 +470,10 @@ pub fn run(command_line: &str, args: &[&str], stdin: &[u8], timeout: Duration) -
     };
     if !wait_sinks(&[&out, &err], Instant::now() + PIPE_GRACE) {
         // Stray children hold the pipes: end them.
-        kill_group(&mut child);
+        kill_group(&mut child, marker);
         wait_sinks(&[&out, &err], Instant::now() + PIPE_GRACE);
     }
+    record(exit == Exit::Timeout);
     let (stdout, stdout_truncated) = out.take();
     Output {
         exit,
@@ -315,10 +496,17 @@ pub enum BatchStop {
     SpawnFailed(String),
 }
 
+/// Response lines read ahead of the runner in a batch stream: with
+/// [`MAX_STDOUT`] per line, what bounds the runner's memory whatever an
+/// adapter prints (a reader blocked on a full queue stops reading; the
+/// adapter then blocks on its full pipe).
+const BATCH_QUEUE: usize = 2;
+
 /// A running `ADAPTER batch` process.
 pub struct Batch {
     child: Child,
-    lines: Receiver<Vec<u8>>,
+    marker: Option<String>,
+    lines: Receiver<Result<Vec<u8>, String>>,
     stderr: Sink,
     timeout: Duration,
     first_deadline: Duration,
@@ -336,7 +524,10 @@ impl Batch {
         timeout: Duration,
         first_deadline: Duration,
     ) -> Result<Batch, BatchStop> {
-        let mut child = command(command_line, args)
+        admit(timeout).map_err(BatchStop::SpawnFailed)?;
+        let mut cmd = command(command_line, args);
+        let marker = call_marker(&cmd);
+        let mut child = cmd
             .spawn()
             .map_err(|e| BatchStop::SpawnFailed(format!("cannot run {command_line:?}: {e}")))?;
         if let Some(mut input) = child.stdin.take() {
@@ -349,7 +540,10 @@ impl Batch {
                 let _ = input.flush();
             });
         }
-        let (tx, lines) = mpsc::channel();
+        // Bounded: the memory held is at most BATCH_QUEUE + 2 lines of at
+        // most MAX_STDOUT bytes (an unbounded queue grew to 700 MB when an
+        // adapter printed 1 GB).
+        let (tx, lines) = mpsc::sync_channel(BATCH_QUEUE);
         if let Some(stdout) = child.stdout.take() {
             thread::spawn(move || {
                 let mut reader = BufReader::new(stdout);
@@ -361,8 +555,16 @@ impl Batch {
                         .read_until(b'\n', &mut line)
                     {
                         Ok(0) | Err(_) => return,
+                        Ok(n) if n >= MAX_STDOUT && line.last() != Some(&b'\n') => {
+                            // Stop reading: the stream is unusable from here.
+                            let _ = tx.send(Err(format!(
+                                "a batch response longer than {} MiB",
+                                MAX_STDOUT >> 20
+                            )));
+                            return;
+                        }
                         Ok(_) => {
-                            if tx.send(line).is_err() {
+                            if tx.send(Ok(line)).is_err() {
                                 return;
                             }
                         }
@@ -377,6 +579,7 @@ impl Batch {
             .unwrap_or_default();
         Ok(Batch {
             child,
+            marker,
             lines,
             stderr,
             timeout,
@@ -393,8 +596,10 @@ impl Batch {
             self.first_deadline
         };
         self.started = true;
-        match self.lines.recv_timeout(deadline) {
-            Ok(mut line) => {
+        let deadline = admit(deadline).map_err(BatchStop::SpawnFailed)?;
+        let line = match self.lines.recv_timeout(deadline) {
+            Ok(Err(why)) => Err(BatchStop::Garbage(why)),
+            Ok(Ok(mut line)) => {
                 if line.last() == Some(&b'\n') {
                     line.pop();
                 }
@@ -402,7 +607,9 @@ impl Batch {
             }
             Err(RecvTimeoutError::Timeout) => Err(BatchStop::Timeout),
             Err(RecvTimeoutError::Disconnected) => Err(BatchStop::Eof),
-        }
+        };
+        record(line == Err(BatchStop::Timeout));
+        line
     }
 
     /// The end of the process's stderr so far.
@@ -424,7 +631,7 @@ impl Batch {
             }
             thread::sleep(Duration::from_millis(2));
         }
-        kill_group(&mut self.child);
+        kill_group(&mut self.child, self.marker.as_deref());
         let _ = self.child.wait();
     }
 }

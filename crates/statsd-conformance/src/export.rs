@@ -63,8 +63,9 @@ fn split_id(id: &str) -> (String, String) {
 /// Writes one file per case and dialect:
 /// `DIR/<dialect>/<y|n|i>/<group>/<slug>.statsd` (the raw datagram) next to
 /// `<slug>.json` (the expectation), encoder vectors as
-/// `DIR/<dialect>/encode/<y|n>/<group>/<slug>.json` (+ `.statsd`, the exact
-/// output, for `y`), plus `DIR/.gitattributes` (`* -text`, so git never
+/// `DIR/<dialect>/encode/<y|n>/<group>/<slug>.json` (the request body,
+/// `metrics` or `messages`, and the outcome; + `.statsd`, the exact output, for
+/// `y`), plus `DIR/.gitattributes` (`* -text`, so git never
 /// rewrites a byte) and `DIR/VERSION`.
 pub fn flat(suite: &Suite, dir: &Path) -> io::Result<Written> {
     let mut w = Written::default();
@@ -107,16 +108,21 @@ pub fn flat(suite: &Suite, dir: &Path) -> io::Result<Written> {
                 .join("encode")
                 .join(outcome.verdict.letter())
                 .join(group);
-            let expectation = json!({
+            let mut expectation = json!({
                 "id": case.id,
                 "dialect": dialect,
                 "description": case.description,
                 "source": case.source,
                 "flags": case.flags,
-                "metrics": case.metrics,
                 "verdict": outcome.verdict,
                 "output": outcome.output,
             });
+            // The request body as the vector has it: `metrics` (protocol
+            // version 1) or `messages` (version 2: events, service checks).
+            match &case.messages {
+                Some(messages) => expectation["messages"] = json!(messages),
+                None => expectation["metrics"] = json!(case.metrics),
+            }
             if let Some(output) = &outcome.output {
                 write(
                     &base.join(format!("{slug}.statsd")),

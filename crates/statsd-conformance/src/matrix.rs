@@ -136,7 +136,9 @@ pub fn meaning(status: Status) -> &'static str {
         Status::WrongOffset => "rejected at the wrong offset",
         Status::ImplAccept => "implementation-defined, accepted",
         Status::ImplReject => "implementation-defined, rejected",
-        Status::Unimplemented => "dialect or operation not implemented",
+        Status::Unimplemented => {
+            "dialect, operation or message kind (events, service checks) not implemented"
+        }
         Status::Skipped => "skipped (reason in the report)",
         Status::Xfail => "known failure (expectations file)",
         Status::Xpass => "known failure that passes (stale expectation)",

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use serde_json::Value;
-use statsd_wire_protocol::{JsonMetric, LineResult};
+use statsd_wire_protocol::{JsonEvent, JsonMessage, JsonMetric, JsonServiceCheck, LineResult};
 
 use crate::compare::quote;
 use crate::report::{Report, Status};
@@ -104,13 +104,105 @@ pub fn metric(m: &JsonMetric) -> String {
             .collect();
         let _ = write!(s, "|#{}", tags.join(","));
     }
+    let fields = [
+        ("c:", &m.container_id),
+        ("e:", &m.external_data),
+        ("T", &m.timestamp),
+        ("card:", &m.cardinality),
+    ];
+    for (prefix, value) in fields {
+        if let Some(v) = value {
+            let _ = write!(s, "|{prefix}{}", squeeze(&visible(v)));
+        }
+    }
     s
 }
 
-/// One line result: the metric, or `✗ class@offset`.
+fn tags_text(tags: &[(String, Option<String>)]) -> String {
+    tags.iter()
+        .map(|(k, v)| {
+            v.as_ref()
+                .map_or_else(|| visible(k), |v| format!("{}:{}", visible(k), visible(v)))
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn text_or_hex(text: Option<&String>, hex: Option<&String>) -> String {
+    match (text, hex) {
+        (Some(t), _) => squeeze(&visible(t)),
+        (None, Some(h)) => format!("<hex {h}>"),
+        (None, None) => String::new(),
+    }
+}
+
+/// An event as one DogStatsD-like line: `_e{Deploy|done}|t:warning|#k:v`
+/// (title and text shown, not their lengths; newlines visible).
+pub fn event(e: &JsonEvent) -> String {
+    let mut s = format!(
+        "_e{{{}|{}}}",
+        text_or_hex(e.title.as_ref(), e.title_hex.as_ref()),
+        text_or_hex(e.text.as_ref(), e.text_hex.as_ref())
+    );
+    for (prefix, value) in [
+        ("d:", &e.timestamp),
+        ("h:", &e.hostname),
+        ("k:", &e.aggregation_key),
+        ("p:", &e.priority),
+        ("s:", &e.source_type),
+        ("t:", &e.alert_type),
+    ] {
+        if let Some(v) = value {
+            let _ = write!(s, "|{prefix}{}", squeeze(&visible(v)));
+        }
+    }
+    if let Some(tags) = &e.tags {
+        let _ = write!(s, "|#{}", tags_text(tags));
+    }
+    s
+}
+
+/// A service check as one DogStatsD-like line: `_sc|db.up|2|h:db-1|m:lag`.
+pub fn service_check(c: &JsonServiceCheck) -> String {
+    let mut s = format!(
+        "_sc|{}|{}",
+        text_or_hex(c.name.as_ref(), c.name_hex.as_ref()),
+        visible(&c.status)
+    );
+    for (prefix, value) in [("d:", &c.timestamp), ("h:", &c.hostname)] {
+        if let Some(v) = value {
+            let _ = write!(s, "|{prefix}{}", squeeze(&visible(v)));
+        }
+    }
+    if let Some(tags) = &c.tags {
+        let _ = write!(s, "|#{}", tags_text(tags));
+    }
+    if let Some(m) = &c.message {
+        let _ = write!(s, "|m:{}", squeeze(&visible(m)));
+    }
+    s
+}
+
+/// A message of any kind, as one line.
+pub fn message(m: &JsonMessage) -> String {
+    match m {
+        JsonMessage::Metric(m) => metric(m),
+        JsonMessage::Event(e) => event(e),
+        JsonMessage::ServiceCheck(c) => service_check(c),
+    }
+}
+
+/// One line result: the message (with `⚠ class@offset` for each warning), or
+/// `✗ class@offset`.
 pub fn line(l: &LineResult) -> String {
-    match (&l.metric, &l.error) {
-        (Some(m), _) if l.ok => metric(m),
+    match (l.message(), &l.error) {
+        (Some(m), _) if l.ok => {
+            let mut s = message(&m);
+            for w in l.warnings.iter().flatten() {
+                let _ = write!(s, " ⚠ {}@{}", w.class, w.offset);
+            }
+            s
+        }
         (_, Some(e)) if !l.ok => {
             let mut s = format!("✗ {}", e.class.as_deref().unwrap_or("rejected"));
             if let Some(o) = e.offset {
@@ -149,6 +241,14 @@ pub fn input(v: &Value) -> String {
             return format!(
                 "encode [{}]",
                 ms.iter().map(metric).collect::<Vec<_>>().join(", ")
+            );
+        }
+    }
+    if let Some(ms) = v.get("messages") {
+        if let Ok(ms) = serde_json::from_value::<Vec<JsonMessage>>(ms.clone()) {
+            return format!(
+                "encode [{}]",
+                ms.iter().map(message).collect::<Vec<_>>().join(", ")
             );
         }
     }
@@ -236,12 +336,15 @@ pub fn summary(report: &Report, max_failures: usize) -> String {
             .map(|a| format!(": {a}"))
             .unwrap_or_default()
     );
-    let mut graded = vec!["verdicts", "metrics", "encoding"];
+    let mut graded = vec!["verdicts", "messages", "encoding"];
     if report.grading.errors {
         graded.push("error classes");
     }
     if report.grading.offsets {
         graded.push("offsets");
+    }
+    if report.grading.warnings {
+        graded.push("warnings");
     }
     let _ = writeln!(
         out,
@@ -376,5 +479,21 @@ mod tests {
         )
         .unwrap();
         assert_eq!(metric(&m), "g:Δ4|g|@0.5");
+        let l: LineResult = serde_json::from_str(
+            r#"{"ok":true,"event":{"title":"Deploy","text":"a\nb","alert_type":"warning","tags":[["k",null]]},
+                "warnings":[{"class":"empty_tag","offset":9}]}"#,
+        )
+        .unwrap();
+        assert_eq!(line(&l), "_e{Deploy|a\\nb}|t:warning|#k ⚠ empty_tag@9");
+        let l: LineResult = serde_json::from_str(
+            r#"{"ok":true,"service_check":{"name":"db","status":"2","message":"lag","timestamp":"5"}}"#,
+        )
+        .unwrap();
+        assert_eq!(line(&l), "_sc|db|2|d:5|m:lag");
+        let m: JsonMetric = serde_json::from_str(
+            r#"{"name":"a","type":"distribution","values":["1","2"],"timestamp":"5","cardinality":"low"}"#,
+        )
+        .unwrap();
+        assert_eq!(metric(&m), "a:1:2|d|T5|card:low");
     }
 }

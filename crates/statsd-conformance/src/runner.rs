@@ -1,7 +1,7 @@
 //! Running the suite against an implementation — in process, or any adapter
 //! through the protocol — and grading every case.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use statsd_wire_protocol::{
-    BatchResponse, Capabilities, DecodeOutput, EncodeRequest, JsonMetric, LineResult,
+    BatchResponse, Capabilities, DecodeOutput, JsonMessage, JsonMetric, LineResult,
     PROTOCOL_VERSION, adapter, hex_decode, hex_encode,
 };
 
@@ -123,7 +123,23 @@ impl std::error::Error for HarnessError {}
 #[derive(Clone, Debug)]
 enum Request {
     Decode(Vec<u8>),
-    Encode(Vec<JsonMetric>),
+    Encode(Vec<JsonMessage>),
+}
+
+/// The body of an encode request: `{"metrics": [...]}` when every message is a
+/// metric (what a version 1 adapter reads), else `{"messages": [...]}`.
+fn encode_body(messages: &[JsonMessage]) -> Value {
+    let metrics: Option<Vec<&JsonMetric>> = messages
+        .iter()
+        .map(|m| match m {
+            JsonMessage::Metric(m) => Some(m),
+            _ => None,
+        })
+        .collect();
+    match metrics {
+        Some(metrics) => json!({ "metrics": metrics }),
+        None => json!({ "messages": messages }),
+    }
 }
 
 /// What the implementation answered.
@@ -193,8 +209,8 @@ impl Item<'_> {
     fn request(&self) -> Request {
         match &self.check {
             Check::Decode(c, _) => Request::Decode(c.bytes()),
-            Check::Canonical(_, o, _) => Request::Encode(expected_metrics(o)),
-            Check::Encoder(c, _) => Request::Encode(c.metrics.clone()),
+            Check::Canonical(_, o, _) => Request::Encode(expected_messages(o)),
+            Check::Encoder(c, _) => Request::Encode(c.messages()),
         }
     }
 
@@ -209,8 +225,8 @@ impl Item<'_> {
     fn input_json(&self) -> Value {
         match &self.check {
             Check::Decode(c, _) => c.input_json(),
-            Check::Canonical(_, o, _) => json!({ "metrics": expected_metrics(o) }),
-            Check::Encoder(c, _) => json!({ "metrics": c.metrics }),
+            Check::Canonical(_, o, _) => encode_body(&expected_messages(o)),
+            Check::Encoder(c, _) => encode_body(&c.messages()),
         }
     }
 
@@ -244,12 +260,80 @@ impl Item<'_> {
     }
 }
 
-fn expected_metrics(outcome: &Outcome) -> Vec<JsonMetric> {
+fn expected_messages(outcome: &Outcome) -> Vec<JsonMessage> {
     outcome
         .lines
         .iter()
-        .filter_map(|l| l.metric.clone())
+        .filter_map(LineResult::message)
         .collect()
+}
+
+/// The kinds of line beyond metrics (`event`, `service_check`) a case needs
+/// the implementation to understand: those of its expected messages, and for
+/// a decode case in a dialect with events and service checks, those its input
+/// lines start like (`_e{`, `_sc|`), so that a rejected event is not graded
+/// against an adapter that knows no events.
+fn kinds_needed(item: &Item<'_>) -> BTreeSet<&'static str> {
+    let mut kinds = BTreeSet::new();
+    let messages = match &item.check {
+        Check::Decode(case, outcome) => {
+            let routes = item
+                .dialect
+                .parse::<statsd_wire::Dialect>()
+                .is_ok_and(|d| d.rules().dogstatsd_fields);
+            if routes {
+                for line in case.bytes().split(|&b| b == b'\n') {
+                    if line.starts_with(b"_e{") {
+                        kinds.insert("event");
+                    } else if line.starts_with(b"_sc|") {
+                        kinds.insert("service_check");
+                    }
+                }
+            }
+            expected_messages(outcome)
+        }
+        Check::Canonical(_, outcome, _) => expected_messages(outcome),
+        Check::Encoder(case, _) => case.messages(),
+    };
+    for m in &messages {
+        if m.kind() != "metric" {
+            kinds.insert(m.kind());
+        }
+    }
+    kinds
+}
+
+/// Whether the protocol's JSON forms carry everything of `canonical` (so that
+/// encoding the expected messages can give it back): not when a line has
+/// unknown fields, or is an event or service check with `|c:`, `|e:` or
+/// `|card:` (the protocol has no member for them). Such a case's canonical
+/// form is graded only by the decode side (the vector lint re-parses it), not
+/// by an encode request. Dialects the reference does not know: always.
+fn carried_by_json(dialect: &str, canonical: &str) -> bool {
+    use statsd_wire::Message;
+    let Ok(dialect) = dialect.parse::<statsd_wire::Dialect>() else {
+        return true;
+    };
+    let config = statsd_wire::Config::new(dialect);
+    statsd_wire::parse_messages(canonical.as_bytes(), &config).all(|line| match line {
+        Err(_) => true,
+        Ok(p) => match p.message {
+            Message::Metric(m) => m.unknown_fields.is_empty(),
+            Message::Event(e) => {
+                e.unknown_fields.is_empty()
+                    && e.container_id.is_none()
+                    && e.external_data.is_none()
+                    && e.cardinality.is_none()
+            }
+            Message::ServiceCheck(c) => {
+                c.unknown_fields.is_empty()
+                    && c.container_id.is_none()
+                    && c.external_data.is_none()
+                    && c.cardinality.is_none()
+            }
+            _ => false,
+        },
+    })
 }
 
 /// The items of the suite for `dialects`, in suite order per dialect: every
@@ -266,6 +350,9 @@ fn items<'a>(suite: &'a Suite, dialects: &[String]) -> Vec<Item<'a>> {
                 check: Check::Decode(case, outcome),
             });
             if let (Verdict::Accept, Some(canonical)) = (outcome.verdict, &outcome.canonical) {
+                if !carried_by_json(dialect, canonical) {
+                    continue;
+                }
                 items.push(Item {
                     dialect: dialect.clone(),
                     check: Check::Canonical(case, outcome, canonical),
@@ -329,7 +416,8 @@ fn answer_from_output(request: &Request, out: exec::Output) -> Answer {
             stderr_tail,
         },
         Exit::Code(0) if out.stdout_truncated => {
-            crash("stdout larger than 16 MiB".into(), &out.stdout, stderr_tail)
+            let detail = format!("stdout larger than {} MiB", exec::MAX_STDOUT >> 20);
+            crash(detail, &out.stdout, stderr_tail)
         }
         Exit::Code(0) => match request {
             Request::Encode(_) => Answer {
@@ -435,12 +523,9 @@ impl Driver<'_> {
             Target::Adapter(cmd) => {
                 let (op, stdin) = match request {
                     Request::Decode(bytes) => ("decode", bytes.clone()),
-                    Request::Encode(metrics) => (
+                    Request::Encode(messages) => (
                         "encode",
-                        serde_json::to_vec(&EncodeRequest {
-                            metrics: metrics.clone(),
-                        })
-                        .unwrap_or_default(),
+                        serde_json::to_vec(&encode_body(messages)).unwrap_or_default(),
                     ),
                 };
                 let out = exec::run(cmd, &[op, "--dialect", dialect], &stdin, self.opts.timeout);
@@ -509,7 +594,12 @@ fn batch_request_line(id: &str, request: &Request) -> String {
             Ok(text) => json!({ "id": id, "op": "decode", "input": text }),
             Err(_) => json!({ "id": id, "op": "decode", "input_hex": hex_encode(bytes) }),
         },
-        Request::Encode(metrics) => json!({ "id": id, "op": "encode", "metrics": metrics }),
+        Request::Encode(messages) => {
+            let mut value = encode_body(messages);
+            value["id"] = json!(id);
+            value["op"] = json!("encode");
+            value
+        }
     };
     value.to_string()
 }
@@ -537,8 +627,10 @@ fn in_process(dialect: &str, request: &Request) -> Answer {
     };
     match request {
         Request::Decode(bytes) => {
-            // Through JSON, exactly as the `statsd-wire adapter` binary answers.
-            let text = serde_json::to_vec(&adapter::decode(bytes, &config)).unwrap_or_default();
+            // Through JSON, exactly as the `statsd-wire adapter` binary answers,
+            // plus each accepted line's warnings (graded in process only).
+            let text = serde_json::to_vec(&adapter::decode_with_warnings(bytes, &config))
+                .unwrap_or_default();
             answer_from_output(
                 request,
                 exec::Output {
@@ -549,11 +641,8 @@ fn in_process(dialect: &str, request: &Request) -> Answer {
                 },
             )
         }
-        Request::Encode(metrics) => {
-            let body = serde_json::to_vec(&EncodeRequest {
-                metrics: metrics.clone(),
-            })
-            .unwrap_or_default();
+        Request::Encode(messages) => {
+            let body = serde_json::to_vec(&encode_body(messages)).unwrap_or_default();
             match adapter::encode(&body, &config) {
                 Ok(bytes) => Answer {
                     got: output_json(&bytes),
@@ -636,7 +725,10 @@ impl Grader<'_> {
                 let rejected = LineResult {
                     ok: false,
                     metric: None,
+                    event: None,
+                    service_check: None,
                     error: None,
+                    warnings: None,
                 };
                 (vec![rejected; expected.len()], true)
             }
@@ -803,9 +895,11 @@ pub fn capabilities(target: &Target, timeout: Duration) -> Result<Capabilities, 
     }
     let caps: Capabilities = serde_json::from_slice(&out.stdout)
         .map_err(|e| fail(format!("invalid capabilities JSON: {e}")))?;
-    if caps.protocol != PROTOCOL_VERSION {
+    // Version 2 is a superset of version 1: a version 1 adapter is graded on
+    // every case that needs nothing new.
+    if !(1..=PROTOCOL_VERSION).contains(&caps.protocol) {
         return Err(fail(format!(
-            "protocol {} (this runner speaks {PROTOCOL_VERSION})",
+            "protocol {} (this runner speaks versions 1 to {PROTOCOL_VERSION})",
             caps.protocol
         )));
     }
@@ -847,6 +941,10 @@ pub fn run(suite: &Suite, target: &Target, opts: &RunOptions) -> Result<Report, 
     let grading = Grading {
         classes: reference || opts.grade_errors || caps.features.error_class,
         offsets: reference || opts.grade_offsets || caps.features.error_offset,
+        // Warnings are not part of the adapter protocol: only the built-in
+        // implementation, in process, reports them (against a suite that pins
+        // them).
+        warnings: *target == Target::InProcess && suite.has_warnings(),
     };
     let grader = Grader {
         grading,
@@ -907,6 +1005,15 @@ pub fn run(suite: &Suite, target: &Target, opts: &RunOptions) -> Result<Report, 
                 Value::Null,
                 String::new(),
             ));
+        } else if let Some(kind) = kinds_needed(it).into_iter().find(|k| !caps.understands(k)) {
+            results[i] = Some(it.result(
+                Status::Unimplemented,
+                format!(
+                    "the adapter does not declare the {kind} message kind (capabilities' messages)"
+                ),
+                Value::Null,
+                String::new(),
+            ));
         } else {
             to_run.push(i);
         }
@@ -961,6 +1068,7 @@ pub fn run(suite: &Suite, target: &Target, opts: &RunOptions) -> Result<Report, 
             offsets: grading.offsets,
             reference,
             error_map: opts.expectations.error_map.clone(),
+            warnings: grading.warnings,
         },
         generated_at: crate::report::now_rfc3339(),
         duration_secs: started.elapsed().as_secs_f64(),

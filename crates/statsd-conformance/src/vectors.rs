@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use statsd_wire_protocol::{JsonMetric, LineResult, adapter, hex_decode};
+use statsd_wire_protocol::{JsonMessage, JsonMetric, LineResult, adapter, hex_decode};
 
 use crate::compare;
 
@@ -152,13 +152,31 @@ pub struct EncoderCase {
     /// Keys into `flags.json`.
     #[serde(default)]
     pub flags: Vec<String>,
-    /// The metrics to encode.
+    /// The metrics to encode (the version 1 request body).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub metrics: Vec<JsonMetric>,
+    /// The messages to encode (the version 2 request body, instead of
+    /// `metrics`): metrics, events and service checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<JsonMessage>>,
     /// Dialect (or `"*"`) to outcome.
     pub expect: BTreeMap<String, EncodeOutcome>,
 }
 
 impl EncoderCase {
+    /// What to encode: `messages`, else `metrics` as metric messages.
+    pub fn messages(&self) -> Vec<JsonMessage> {
+        match &self.messages {
+            Some(messages) => messages.clone(),
+            None => self
+                .metrics
+                .iter()
+                .cloned()
+                .map(JsonMessage::Metric)
+                .collect(),
+        }
+    }
+
     /// The outcome for `dialect`: its own entry, else `"*"`.
     pub fn outcome(&self, dialect: &str) -> Option<&EncodeOutcome> {
         self.expect.get(dialect).or_else(|| self.expect.get("*"))
@@ -357,6 +375,18 @@ impl Suite {
         self.encoder.iter().flat_map(|g| g.cases.iter())
     }
 
+    /// Whether the suite pins warnings: some line of some decode outcome has a
+    /// `warnings` member. A suite written before warnings existed has none, and
+    /// the in-process run does not grade warnings against it (every line would
+    /// read "expected none").
+    pub fn has_warnings(&self) -> bool {
+        self.cases().any(|c| {
+            c.expect
+                .values()
+                .any(|o| o.lines.iter().any(|l| l.warnings.is_some()))
+        })
+    }
+
     /// Whether the suite holds no case at all.
     pub fn is_empty(&self) -> bool {
         self.cases().next().is_none() && self.encoder_cases().next().is_none()
@@ -457,6 +487,9 @@ impl Suite {
                 if case.expect.is_empty() {
                     problems.push(format!("{at}: empty expect"));
                 }
+                if case.messages.is_some() && !case.metrics.is_empty() {
+                    problems.push(format!("{at}: both metrics and messages"));
+                }
                 for (selector, outcome) in &case.expect {
                     if selector != "*" && !dialects.contains(selector.as_str()) {
                         problems.push(format!("{at} [{selector}]: unknown dialect key"));
@@ -506,9 +539,22 @@ impl Suite {
     ) {
         let all_ok = outcome.lines.iter().all(|l| l.ok);
         for (i, line) in outcome.lines.iter().enumerate() {
-            match (line.ok, &line.metric, &line.error) {
-                (true, Some(_), None) => {}
-                (false, None, Some(error)) => match &error.class {
+            if let Some(warnings) = &line.warnings {
+                if !line.ok {
+                    problems.push(format!("{at}: lines[{i}]: warnings on a rejected line"));
+                }
+                for w in warnings {
+                    if statsd_wire::WarningKind::from_code(&w.class).is_none() {
+                        problems.push(format!(
+                            "{at}: lines[{i}]: warning class {:?} is not in warnings.json",
+                            w.class
+                        ));
+                    }
+                }
+            }
+            match (line.ok, line.message_count(), &line.error) {
+                (true, 1, None) => {}
+                (false, 0, Some(error)) => match &error.class {
                     Some(class) if !classes.contains(class.as_str()) => {
                         problems.push(format!(
                             "{at}: lines[{i}]: class {class:?} is not in errors.json"
@@ -520,7 +566,7 @@ impl Suite {
                     _ => {}
                 },
                 _ => problems.push(format!(
-                    "{at}: lines[{i}]: ok must go with metric, not ok with error"
+                    "{at}: lines[{i}]: ok must go with one metric, event or service_check, not ok with error"
                 )),
             }
         }

@@ -68,6 +68,31 @@ fn flat_export_is_one_file_per_case() {
     .unwrap();
     assert_eq!(json["verdict"], "n");
     assert_eq!(json["lines"][0]["error"]["class"], "unknown_type");
+    // DogStatsD: events, service checks, warnings, messages requests.
+    let read = |p: &str| -> serde_json::Value {
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join(p)).unwrap()).unwrap()
+    };
+    let event = read("dogstatsd/y/dog/event.json");
+    assert_eq!(event["lines"][0]["event"]["title"], "Deploy");
+    assert_eq!(
+        event["lines"][0]["event"]["aggregation_key"],
+        serde_json::Value::Null
+    );
+    let warned = read("dogstatsd/y/dog/warnings.json");
+    assert_eq!(warned["lines"][0]["warnings"][0]["class"], "empty_tag");
+    let check = read("dogstatsd/n/dog/bad-status.json");
+    assert_eq!(
+        check["lines"][0]["error"]["class"],
+        "invalid_service_check_status"
+    );
+    let messages = read("dogstatsd/encode/y/enc/messages.json");
+    assert_eq!(messages["messages"][1]["event"]["alert_type"], "warning");
+    assert!(messages.get("metrics").is_none());
+    assert_eq!(
+        std::fs::read(dir.path().join("dogstatsd/encode/y/enc/messages.statsd")).unwrap(),
+        b"a:1:2|d|#env:prod\n_e{6,14}:Deploy|line 1\\nline 2|t:warning\n_sc|db.up|2|m:lag"
+    );
+    assert!(f.contains("spec/encode/n/enc/messages.json"));
 }
 
 #[test]

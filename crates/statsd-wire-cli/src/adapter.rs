@@ -1,6 +1,7 @@
-//! `statsd-wire adapter`: the reference adapter of the adapter protocol
-//! (`spec-vectors/README.md`). It reads stdin, writes stdout, and is judged by
-//! its exit code and stdout alone.
+//! `statsd-wire adapter`: the reference adapter of the adapter protocol,
+//! version 2 (`spec-vectors/README.md`): every dialect (spec, etsy, dogstatsd)
+//! and every kind of line (metrics, events, service checks). It reads stdin,
+//! writes stdout, and is judged by its exit code and stdout alone.
 
 use std::io::{self, BufRead, Read, Write};
 use std::process::ExitCode;
@@ -13,7 +14,7 @@ use statsd_wire_protocol::{EXIT_OK, EXIT_REJECTED, EXIT_UNIMPLEMENTED};
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Exit codes: 0 processed (rejected lines are still 0, reported per line); \
-1 encode refused the metrics (or the request is not valid protocol JSON); \
+1 encode refused the messages (or the request is not valid protocol JSON); \
 89 dialect not implemented; 2 usage or I/O error.
 
 Examples:
@@ -21,6 +22,9 @@ Examples:
   printf 'gorets:1|c\\nbad\\n' | statsd-wire adapter decode --dialect spec
   echo '{\"metrics\":[{\"name\":\"a\",\"type\":\"gauge\",\"values\":[\"1\"],\"delta\":true}]}' \\
     | statsd-wire adapter encode --dialect etsy
+  printf '_sc|db.up|2|m:replica lag' | statsd-wire adapter decode --dialect dogstatsd
+  echo '{\"messages\":[{\"event\":{\"title\":\"Deploy\",\"text\":\"done\"}}]}' \\
+    | statsd-wire adapter encode --dialect dogstatsd
   echo '{\"id\":\"1\",\"op\":\"decode\",\"input\":\"a:1|c\"}' | statsd-wire adapter batch --dialect spec")]
 pub(crate) struct AdapterArgs {
     #[command(subcommand)]
@@ -33,7 +37,8 @@ enum Op {
     Capabilities,
     /// Read a datagram on stdin; print {"lines": [LineResult, ...]}.
     Decode(DialectArg),
-    /// Read {"metrics": [Metric, ...]} on stdin; print the datagram bytes.
+    /// Read {"metrics": [Metric, ...]} or {"messages": [{"metric"|"event"|"service_check": ...}, ...]}
+    /// on stdin; print the datagram bytes.
     Encode(DialectArg),
     /// Read JSON-lines requests on stdin; print one JSON-line response each.
     Batch(DialectArg),
@@ -41,7 +46,7 @@ enum Op {
 
 #[derive(Debug, Args)]
 struct DialectArg {
-    /// The dialect: spec or etsy (anything else exits 89).
+    /// The dialect: spec, etsy or dogstatsd (anything else exits 89).
     #[arg(long)]
     dialect: String,
 }

@@ -6,9 +6,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
-use statsd_wire::parse_datagram;
 
-use crate::common::{self, DialectOpt, Outcome, Painter, Stream, plural};
+use crate::common::{self, DialectOpt, LineReader, Outcome, Painter, Stream, plural};
 use crate::diag::Diagnostic;
 
 /// The output format of diagnostics.
@@ -62,8 +61,9 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
     let mut counts = Counts::default();
     let mut outcome = Outcome::default();
 
+    let mut read = 0u64;
     for name in common::input_names(&args.files) {
-        let input = match common::read_input(name.as_deref()) {
+        let mut input = match common::open_input(name.as_deref()) {
             Ok(input) => input,
             Err(e) => {
                 eprintln!("statsd-wire check: {e}");
@@ -71,7 +71,22 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
                 continue;
             }
         };
-        for (raw, result) in parse_datagram(&input.data, &config).with_raw() {
+        // A line at a time: memory is bounded by the line limit, whatever
+        // the input (`check /dev/zero`, `yes | statsd-wire check`).
+        let mut reader = LineReader::new(config.max_line_len() + 1);
+        loop {
+            let line = match reader.next(&mut *input.reader, &mut |_| Ok(())) {
+                Ok(Some(line)) => line,
+                Ok(None) => break,
+                Err(e) => {
+                    eprintln!("statsd-wire check: {}: {e}", input.name);
+                    outcome.error = true;
+                    break;
+                }
+            };
+            let Some(result) = common::parse_stream_line(&line, &config) else {
+                continue;
+            };
             counts.lines += 1;
             let diagnostic = match &result {
                 Ok(metric) => {
@@ -82,15 +97,22 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
                     counts.warnings += 1;
                     Diagnostic::non_portable(
                         &input.name,
-                        raw.index + 1,
-                        raw.bytes,
-                        raw.span.start,
+                        line.index + 1,
+                        line.bytes,
+                        line.offset,
                         metric,
                     )
                 }
                 Err(e) => {
                     counts.invalid += 1;
-                    Diagnostic::parse_error(&input.name, &raw, e)
+                    Diagnostic::line_error(
+                        &input.name,
+                        line.index + 1,
+                        line.bytes,
+                        line.offset,
+                        e,
+                        line.offset,
+                    )
                 }
             };
             let written = match args.format {
@@ -101,6 +123,14 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
                 return write_failed(&e);
             }
         }
+        read += reader.total;
+    }
+    if read == 0 && !outcome.error {
+        // Nothing to check is not success: stdin closed, an empty file, a
+        // pipeline whose producer failed.
+        let _ = out.flush();
+        eprintln!("statsd-wire check: no input (0 bytes read)");
+        return ExitCode::from(common::EXIT_ERROR);
     }
 
     let summary = format!(

@@ -1,7 +1,7 @@
 //! What the subcommands share: the `--dialect` option, exit codes, reading
 //! FILE arguments (or stdin), and when to colour output.
 
-use std::io::{self, IsTerminal, Read};
+use std::io::{self, BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -63,15 +63,165 @@ impl Outcome {
     }
 }
 
-/// One input: a file's whole contents (a file is read as one datagram of
-/// lines), or stdin's.
+/// One input opened for streaming: a file (read as one datagram of lines, a
+/// line at a time), or stdin.
 pub(crate) struct Input {
     /// The name diagnostics show: the path as given, or `<stdin>`.
     pub(crate) name: String,
     /// The file, or `None` for stdin.
     pub(crate) path: Option<PathBuf>,
     /// The bytes.
-    pub(crate) data: Vec<u8>,
+    pub(crate) reader: Box<dyn BufRead>,
+}
+
+/// Opens one input (`None`: stdin) for reading line by line.
+pub(crate) fn open_input(path: Option<&Path>) -> Result<Input, String> {
+    match path {
+        None => Ok(Input {
+            name: "<stdin>".to_string(),
+            path: None,
+            reader: Box::new(io::BufReader::with_capacity(64 << 10, io::stdin())),
+        }),
+        Some(p) => {
+            let file = std::fs::File::open(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            Ok(Input {
+                name: p.display().to_string(),
+                path: Some(p.to_path_buf()),
+                reader: Box::new(io::BufReader::with_capacity(64 << 10, file)),
+            })
+        }
+    }
+}
+
+/// One line read by [`LineReader`].
+#[derive(Debug)]
+pub(crate) struct StreamLine<'a> {
+    /// The line's index (from 0), counting empty lines.
+    pub(crate) index: usize,
+    /// The byte offset of the line in the input.
+    pub(crate) offset: usize,
+    /// The line without its `\n`, or its first `cap` bytes when longer.
+    pub(crate) bytes: &'a [u8],
+    /// The whole line's length, without its `\n`.
+    pub(crate) len: usize,
+    /// Whether the line was longer than `cap` (its rest went to the spill).
+    pub(crate) spilled: bool,
+    /// Whether the line ended with `\n` (the last one may not).
+    pub(crate) newline: bool,
+}
+
+/// Reads an input a line at a time with bounded memory: at most `cap` bytes
+/// of a line are kept (a longer line is an error anyway: `cap` is one more
+/// than the dialect's line limit); the bytes of a longer line are passed, in
+/// order and all of them, to a spill function (which `fmt` uses to copy the
+/// line through unchanged).
+pub(crate) struct LineReader {
+    cap: usize,
+    buf: Vec<u8>,
+    index: usize,
+    offset: usize,
+    /// Bytes read in all.
+    pub(crate) total: u64,
+}
+
+impl LineReader {
+    /// A reader keeping at most `cap` bytes of a line.
+    pub(crate) fn new(cap: usize) -> Self {
+        LineReader {
+            cap: cap.max(1),
+            buf: Vec::new(),
+            index: 0,
+            offset: 0,
+            total: 0,
+        }
+    }
+
+    /// The next line of `r`, or `None` at the end.
+    pub(crate) fn next<'a>(
+        &'a mut self,
+        r: &mut dyn BufRead,
+        spill: &mut dyn FnMut(&[u8]) -> io::Result<()>,
+    ) -> io::Result<Option<StreamLine<'a>>> {
+        self.buf.clear();
+        let mut len = 0usize;
+        let mut spilled = false;
+        let mut started = false;
+        let newline = loop {
+            let available = match r.fill_buf() {
+                Ok(a) => a,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if available.is_empty() {
+                if !started {
+                    return Ok(None);
+                }
+                break false;
+            }
+            started = true;
+            let (take, found) = match memchr(b'\n', available) {
+                Some(i) => (i, true),
+                None => (available.len(), false),
+            };
+            let piece = &available[..take];
+            if spilled {
+                spill(piece)?;
+            } else if self.buf.len() + piece.len() > self.cap {
+                // From here on the line is spilled: what was kept first.
+                spill(&self.buf)?;
+                spill(piece)?;
+                spilled = true;
+                let room = self.cap - self.buf.len();
+                self.buf.extend_from_slice(&piece[..room]);
+            } else {
+                self.buf.extend_from_slice(piece);
+            }
+            len += take;
+            let consumed = take + usize::from(found);
+            r.consume(consumed);
+            self.total += consumed as u64;
+            if found {
+                break true;
+            }
+        };
+        let line = StreamLine {
+            index: self.index,
+            offset: self.offset,
+            bytes: &self.buf,
+            len,
+            spilled,
+            newline,
+        };
+        self.index += 1;
+        self.offset += len + usize::from(newline);
+        Ok(Some(line))
+    }
+}
+
+fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
+    haystack.iter().position(|&b| b == needle)
+}
+
+/// The results of one streamed line, exactly as `parse_datagram` gives them
+/// for the line within its whole input: spans from the input's start, the
+/// line's index. `line.bytes` is parsed alone (an empty line gives nothing); a
+/// spilled line is `line_too_long` over its whole length.
+pub(crate) fn parse_stream_line<'a>(
+    line: &StreamLine<'a>,
+    config: &Config,
+) -> Option<Result<statsd_wire::Metric<'a>, statsd_wire::ParseError>> {
+    use statsd_wire::{ParseError, Span};
+    let bytes: &'a [u8] = line.bytes;
+    let mut results = statsd_wire::parse_datagram(bytes, config);
+    let result = results.next()?;
+    Some(result.map_err(|e| {
+        let span = if line.spilled {
+            Span::new(e.span().start, line.len)
+        } else {
+            e.span()
+        };
+        ParseError::new(e.kind(), span.shift(line.offset), line.index, line.offset)
+    }))
 }
 
 /// The inputs named by FILE arguments: stdin when there are none; `-` is stdin.
@@ -83,32 +233,6 @@ pub(crate) fn input_names(files: &[PathBuf]) -> Vec<Option<PathBuf>> {
         .iter()
         .map(|f| (f.as_os_str() != "-").then(|| f.clone()))
         .collect()
-}
-
-/// Reads one input (`None`: stdin).
-pub(crate) fn read_input(path: Option<&Path>) -> Result<Input, String> {
-    match path {
-        None => {
-            let mut data = Vec::new();
-            io::stdin()
-                .lock()
-                .read_to_end(&mut data)
-                .map_err(|e| format!("<stdin>: {e}"))?;
-            Ok(Input {
-                name: "<stdin>".to_string(),
-                path: None,
-                data,
-            })
-        }
-        Some(p) => {
-            let data = std::fs::read(p).map_err(|e| format!("{}: {e}", p.display()))?;
-            Ok(Input {
-                name: p.display().to_string(),
-                path: Some(p.to_path_buf()),
-                data,
-            })
-        }
-    }
 }
 
 /// Which stream a painter writes to.
@@ -176,4 +300,15 @@ pub(crate) fn plural(n: u64, word: &str) -> String {
     } else {
         format!("{n} {word}s")
     }
+}
+
+/// Whether `c` must not reach a terminal raw: control characters (C0, DEL,
+/// C1) and the Unicode bidirectional formatting characters, which reorder
+/// what follows them on screen (a name could make a line read differently).
+pub(crate) fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
 }

@@ -127,7 +127,11 @@ impl<'a> Diagnostic<'a> {
     /// Writes the diagnostic for people: the location line, the line itself
     /// (control characters and invalid bytes escaped), a caret under the
     /// fault, and the hint.
-    pub(crate) fn write_human(&self, out: &mut impl Write, painter: Painter) -> io::Result<()> {
+    pub(crate) fn write_human(
+        &self,
+        out: &mut (impl Write + ?Sized),
+        painter: Painter,
+    ) -> io::Result<()> {
         let severity = match self.severity {
             Severity::Error => painter.error(&format!("error[{}]", self.class)),
             Severity::Warning => painter.warning(&format!("warning[{}]", self.class)),
@@ -212,7 +216,7 @@ fn display_cells(line: &[u8]) -> (Vec<String>, Vec<usize>) {
                 '\t' => "\\t".to_string(),
                 '\r' => "\\r".to_string(),
                 '\n' => "\\n".to_string(),
-                c if c.is_control() => c.escape_unicode().to_string(),
+                c if crate::common::needs_escape(c) => c.escape_unicode().to_string(),
                 c => c.to_string(),
             };
             cell_of.extend(std::iter::repeat_n(cells.len(), c.len_utf8()));

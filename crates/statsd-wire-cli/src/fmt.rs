@@ -1,14 +1,14 @@
 //! `statsd-wire fmt`: rewrite valid lines in canonical form; leave invalid lines
 //! exactly as they are, and say so.
 
-use std::io::{self, Write};
+use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use statsd_wire::{Config, parse_datagram};
+use statsd_wire::Config;
 
-use crate::common::{self, DialectOpt, Input, Outcome, Painter, Stream, plural};
+use crate::common::{self, DialectOpt, Input, LineReader, Outcome, Painter, Stream, plural};
 use crate::diag::Diagnostic;
 
 /// Arguments of `statsd-wire fmt`.
@@ -39,53 +39,181 @@ pub(crate) struct FmtArgs {
     files: Vec<PathBuf>,
 }
 
-/// The formatted text of `input`, with a diagnostic written to `diagnostics`
-/// for each invalid line; returns the text and the number of invalid lines.
-fn format_input(
-    input: &Input,
-    config: &Config,
-    diagnostics: &mut impl Write,
-    painter: Painter,
-) -> io::Result<(Vec<u8>, u64)> {
-    let data = &input.data;
-    let mut out = Vec::with_capacity(data.len());
-    let mut invalid = 0;
-    let mut copied = 0;
-    for (raw, result) in parse_datagram(data, config).with_raw() {
-        out.extend_from_slice(&data[copied..raw.span.start]);
-        copied = raw.span.end;
-        match result {
-            Ok(metric) => {
-                if metric.encode(config, &mut out).is_err() {
-                    // Every parsed metric encodes; should one not, keep the line as it was.
-                    out.extend_from_slice(raw.bytes);
-                }
-            }
-            Err(e) => {
-                invalid += 1;
-                out.extend_from_slice(raw.bytes);
-                Diagnostic::parse_error(&input.name, &raw, &e).write_human(diagnostics, painter)?;
-            }
-        }
-    }
-    out.extend_from_slice(&data[copied..]);
-    Ok((out, invalid))
+/// Why formatting one input stopped.
+enum FmtError {
+    /// Reading the input failed.
+    Read(io::Error),
+    /// Writing the output (or the diagnostics) failed.
+    Write(io::Error),
 }
 
-/// Replaces `path`'s contents atomically (a temporary file in the same
-/// directory, renamed over it), keeping its permissions.
-fn write_in_place(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
+/// What formatting one input found.
+#[derive(Default)]
+struct Formatted {
+    invalid: u64,
+    /// Whether the output differs from the input.
+    changed: bool,
+}
+
+/// Formats `input` into `out` a line at a time (memory bounded by the line
+/// limit: a longer line is invalid and copied through as it streams), with a
+/// diagnostic on `diagnostics` for each invalid line.
+fn format_input(
+    input: &mut Input,
+    config: &Config,
+    out: &mut dyn Write,
+    diagnostics: &mut dyn Write,
+    painter: Painter,
+) -> Result<Formatted, FmtError> {
+    let mut reader = LineReader::new(config.max_line_len() + 1);
+    let mut found = Formatted::default();
+    let mut canonical = Vec::new();
+    loop {
+        let mut write_error = None;
+        let next = reader.next(&mut *input.reader, &mut |bytes| {
+            out.write_all(bytes).map_err(|e| {
+                let kind = e.kind();
+                write_error = Some(e);
+                io::Error::from(kind)
+            })
+        });
+        let line = match (next, write_error) {
+            (Ok(Some(line)), _) => line,
+            (Ok(None), _) => break,
+            (Err(_), Some(e)) => return Err(FmtError::Write(e)),
+            (Err(e), None) => return Err(FmtError::Read(e)),
+        };
+        let result = common::parse_stream_line(&line, config);
+        match &result {
+            None => out.write_all(line.bytes).map_err(FmtError::Write)?,
+            Some(Ok(metric)) => {
+                canonical.clear();
+                if metric.encode(config, &mut canonical).is_ok() {
+                    found.changed |= canonical != line.bytes;
+                    out.write_all(&canonical).map_err(FmtError::Write)?;
+                } else {
+                    // Valid, but its canonical form is longer than the line
+                    // limit (`|@1e-300` written out): kept as it is, and said
+                    // (`send` sends it as received, with the same warning).
+                    out.write_all(line.bytes).map_err(FmtError::Write)?;
+                    writeln!(
+                        diagnostics,
+                        "{}:{}: warning: valid, but its canonical form is longer than the line limit ({} bytes); kept as it is",
+                        input.name,
+                        line.index + 1,
+                        config.max_line_len()
+                    )
+                    .map_err(FmtError::Write)?;
+                }
+            }
+            Some(Err(e)) => {
+                found.invalid += 1;
+                if !line.spilled {
+                    out.write_all(line.bytes).map_err(FmtError::Write)?;
+                }
+                Diagnostic::line_error(
+                    &input.name,
+                    line.index + 1,
+                    line.bytes,
+                    line.offset,
+                    e,
+                    line.offset,
+                )
+                .write_human(&mut *diagnostics, painter)
+                .map_err(FmtError::Write)?;
+            }
+        }
+        if line.newline {
+            out.write_all(b"\n").map_err(FmtError::Write)?;
+        }
+    }
+    Ok(found)
+}
+
+/// Formats the file `path` in place: into a temporary file next to the real
+/// file (symbolic links followed), which replaces it only when something
+/// changed ([`write_in_place`]).
+fn format_in_place(
+    input: &mut Input,
+    path: &Path,
+    config: &Config,
+    diagnostics: &mut dyn Write,
+    painter: Painter,
+) -> Result<u64, FmtError> {
+    let real = std::fs::canonicalize(path).map_err(FmtError::Write)?;
+    let dir = match real.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(FmtError::Write)?;
+    let found = {
+        let mut out = io::BufWriter::new(tmp.as_file_mut());
+        let found = format_input(input, config, &mut out, diagnostics, painter)?;
+        out.flush().map_err(FmtError::Write)?;
+        found
+    };
+    if found.changed {
+        write_in_place(&real, tmp).map_err(FmtError::Write)?;
+    }
+    Ok(found.invalid)
+}
+
+/// Replaces the contents of the file `path` names, keeping its identity.
+///
+/// * A symbolic link is followed: the real file is rewritten, the link stays a link.
+/// * Normally the new contents go to a temporary file in the real file's
+///   directory, given the file's mode and owner, then renamed over it: readers
+///   see the old contents or the new ones, never a mix.
+/// * A file with several hard links, or one whose owner cannot be given to the
+///   temporary file (not running as root), would lose its links or its owner
+///   in a rename: it is rewritten in place instead (same inode, owner and mode;
+///   the contents are complete in memory before the file is touched, but a
+///   crash during the write can leave it half written).
+fn write_in_place(real: &Path, tmp: tempfile::NamedTempFile) -> io::Result<()> {
+    let metadata = std::fs::metadata(real)?;
+    let dir = match real.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let permissions = std::fs::metadata(path)?.permissions();
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(contents)?;
-    tmp.as_file().sync_all()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if metadata.nlink() > 1 {
+            return rewrite_same_file(real, tmp);
+        }
+    }
+    let permissions = metadata.permissions();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let mine = tmp.as_file().metadata()?;
+        if (mine.uid(), mine.gid()) != (metadata.uid(), metadata.gid())
+            && std::os::unix::fs::chown(tmp.path(), Some(metadata.uid()), Some(metadata.gid()))
+                .is_err()
+        {
+            return rewrite_same_file(real, tmp);
+        }
+    }
+    // After chown, which clears set-user-ID bits.
     std::fs::set_permissions(tmp.path(), permissions)?;
-    tmp.persist(path).map_err(|e| e.error)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(real).map_err(|e| e.error)?;
+    // Make the rename durable (best effort: not every file system allows it).
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
     Ok(())
+}
+
+/// Rewrites `path` in place with the contents of `tmp`: the same inode, so
+/// its links, owner and mode stay.
+fn rewrite_same_file(path: &Path, tmp: tempfile::NamedTempFile) -> io::Result<()> {
+    let mut contents = tmp.reopen()?;
+    contents.rewind()?;
+    let mut file = std::fs::OpenOptions::new().write(true).open(path)?;
+    let len = io::copy(&mut contents, &mut file)?;
+    file.set_len(len)?;
+    file.sync_all()
 }
 
 /// Runs `statsd-wire fmt`.
@@ -97,13 +225,13 @@ pub(crate) fn run(args: FmtArgs) -> ExitCode {
         return ExitCode::from(common::EXIT_ERROR);
     }
     let painter = Painter::for_stream(Stream::Stderr);
-    let mut stdout = io::stdout().lock();
+    let mut stdout = io::BufWriter::with_capacity(64 << 10, io::stdout().lock());
     let mut stderr = io::stderr().lock();
     let mut outcome = Outcome::default();
     let mut invalid_total = 0;
 
     for name in names {
-        let input = match common::read_input(name.as_deref()) {
+        let mut input = match common::open_input(name.as_deref()) {
             Ok(input) => input,
             Err(e) => {
                 let _ = writeln!(stderr, "statsd-wire fmt: {e}");
@@ -111,26 +239,25 @@ pub(crate) fn run(args: FmtArgs) -> ExitCode {
                 continue;
             }
         };
-        let (formatted, invalid) = match format_input(&input, &config, &mut stderr, painter) {
-            Ok(r) => r,
-            Err(e) => {
-                let _ = writeln!(stderr, "statsd-wire fmt: cannot write diagnostics: {e}");
-                return ExitCode::from(common::EXIT_ERROR);
-            }
+        let done = match (input.path.clone(), args.in_place) {
+            (Some(path), true) => format_in_place(&mut input, &path, &config, &mut stderr, painter),
+            _ => format_input(&mut input, &config, &mut stdout, &mut stderr, painter)
+                .map(|f| f.invalid),
         };
-        invalid_total += invalid;
-        let written = match (&input.path, args.in_place) {
-            (Some(path), true) if formatted != input.data => write_in_place(path, &formatted),
-            (_, true) => Ok(()),
-            (_, false) => stdout.write_all(&formatted),
-        };
-        if let Err(e) = written {
-            if e.kind() != io::ErrorKind::BrokenPipe {
+        match done {
+            Ok(invalid) => invalid_total += invalid,
+            Err(FmtError::Read(e)) => {
                 let _ = writeln!(stderr, "statsd-wire fmt: {}: {e}", input.name);
+                outcome.error = true;
             }
-            outcome.error = true;
-            if !args.in_place {
-                break;
+            Err(FmtError::Write(e)) => {
+                if e.kind() != io::ErrorKind::BrokenPipe {
+                    let _ = writeln!(stderr, "statsd-wire fmt: {}: {e}", input.name);
+                }
+                outcome.error = true;
+                if !args.in_place {
+                    break;
+                }
             }
         }
     }

@@ -7,10 +7,9 @@ use std::process::ExitCode;
 
 use clap::Args;
 use serde::Serialize;
-use statsd_wire::parse_datagram;
 use statsd_wire_protocol::LineResult;
 
-use crate::common::{self, DialectOpt, Outcome};
+use crate::common::{self, DialectOpt, LineReader, Outcome};
 
 /// Arguments of `statsd-wire json`.
 #[derive(Debug, Args)]
@@ -53,7 +52,7 @@ pub(crate) fn run(args: JsonArgs) -> ExitCode {
     let mut outcome = Outcome::default();
 
     for name in names {
-        let input = match common::read_input(name.as_deref()) {
+        let mut input = match common::open_input(name.as_deref()) {
             Ok(input) => input,
             Err(e) => {
                 eprintln!("statsd-wire json: {e}");
@@ -61,14 +60,28 @@ pub(crate) fn run(args: JsonArgs) -> ExitCode {
                 continue;
             }
         };
-        for (raw, result) in parse_datagram(&input.data, &config).with_raw() {
+        // A line at a time: memory is bounded by the line limit.
+        let mut reader = LineReader::new(config.max_line_len() + 1);
+        loop {
+            let line = match reader.next(&mut *input.reader, &mut |_| Ok(())) {
+                Ok(Some(line)) => line,
+                Ok(None) => break,
+                Err(e) => {
+                    eprintln!("statsd-wire json: {}: {e}", input.name);
+                    outcome.error = true;
+                    break;
+                }
+            };
+            let Some(result) = common::parse_stream_line(&line, &config) else {
+                continue;
+            };
             outcome.invalid |= result.is_err();
-            let line = JsonLine {
-                line: raw.index + 1,
+            let json = JsonLine {
+                line: line.index + 1,
                 file: several.then_some(input.name.as_str()),
                 result: LineResult::from_result(&result),
             };
-            let written = serde_json::to_writer(&mut out, &line)
+            let written = serde_json::to_writer(&mut out, &json)
                 .map_err(io::Error::from)
                 .and_then(|()| out.write_all(b"\n"));
             if let Err(e) = written {

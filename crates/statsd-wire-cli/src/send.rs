@@ -89,6 +89,28 @@ pub(crate) fn send_datagram(socket: &UdpSocket, to: SocketAddr, datagram: &[u8])
     }
 }
 
+/// Sends one datagram on a connected socket, retrying briefly when the kernel
+/// is out of buffers. Errors the network reported for earlier datagrams (an
+/// ICMP port unreachable: `ConnectionRefused`) come back here.
+pub(crate) fn send_connected(socket: &UdpSocket, datagram: &[u8]) -> io::Result<()> {
+    const ENOBUFS: i32 = 105;
+    let mut attempts = 0;
+    loop {
+        match socket.send(datagram) {
+            Ok(_) => return Ok(()),
+            Err(e)
+                if attempts < 100
+                    && (e.kind() == io::ErrorKind::WouldBlock
+                        || e.raw_os_error() == Some(ENOBUFS)) =>
+            {
+                attempts += 1;
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// Groups encoded lines into datagrams of at most `max` bytes.
 struct Packer {
     max: usize,
@@ -134,13 +156,23 @@ pub(crate) fn run(args: SendArgs) -> ExitCode {
     let mut report = |diagnostic: Diagnostic<'_>| {
         let _ = diagnostic.write_human(&mut stderr, painter);
     };
-    let accept = |metric: &Metric<'_>, lines: &mut Vec<Vec<u8>>| {
+    // A valid line whose canonical form the encoder refuses (longer than the
+    // line limit: `|@1e-300` is 300 digits written out) is sent as it was
+    // received, with a warning: `check` accepts it, so `send` does too.
+    let mut as_received = 0u64;
+    let mut accept = |metric: &Metric<'_>, raw: &[u8], what: &str, lines: &mut Vec<Vec<u8>>| {
         let mut out = Vec::new();
-        // A parsed metric always encodes; the core checks it again anyway.
-        metric
-            .encode(&config, &mut out)
-            .is_ok()
-            .then(|| lines.push(out))
+        if let Err(e) = metric.encode(&config, &mut out) {
+            as_received += 1;
+            if as_received <= OVERSIZE_WARNINGS_SHOWN {
+                eprintln!(
+                    "statsd-wire send: warning: {what}: its canonical form cannot be written ({e}); sent as received"
+                );
+            }
+            out.clear();
+            out.extend_from_slice(raw);
+        }
+        lines.push(out);
     };
     if args.metrics.is_empty() {
         let mut data = Vec::new();
@@ -150,11 +182,12 @@ pub(crate) fn run(args: SendArgs) -> ExitCode {
         stdin_data = data;
         for (raw, result) in parse_datagram(&stdin_data, &config).with_raw() {
             match result {
-                Ok(metric) => {
-                    if accept(&metric, &mut lines).is_none() {
-                        invalid += 1;
-                    }
-                }
+                Ok(metric) => accept(
+                    &metric,
+                    raw.bytes,
+                    &format!("<stdin>:{}", raw.index + 1),
+                    &mut lines,
+                ),
                 Err(e) => {
                     invalid += 1;
                     report(Diagnostic::parse_error("<stdin>", &raw, &e));
@@ -166,17 +199,19 @@ pub(crate) fn run(args: SendArgs) -> ExitCode {
             let bytes = arg.as_encoded_bytes();
             let result: Result<Metric<'_>, ParseError> = parse_line(bytes, &config);
             match result {
-                Ok(metric) => {
-                    if accept(&metric, &mut lines).is_none() {
-                        invalid += 1;
-                    }
-                }
+                Ok(metric) => accept(&metric, bytes, &format!("<arg>:{}", i + 1), &mut lines),
                 Err(e) => {
                     invalid += 1;
                     report(Diagnostic::line_error("<arg>", i + 1, bytes, 0, &e, 0));
                 }
             }
         }
+    }
+    if as_received > OVERSIZE_WARNINGS_SHOWN {
+        eprintln!(
+            "statsd-wire send: warning: {} sent as received in all (canonical form too long)",
+            plural(as_received, "metric")
+        );
     }
     if invalid > 0 {
         eprintln!(

@@ -2,19 +2,20 @@
 //! the `statsd-wire adapter` command and the in-process conformance runner both
 //! call these.
 
-use statsd_wire::{Config, Dialect, parse_datagram};
+use statsd_wire::{Config, Dialect, parse_messages};
 
 use crate::json::{
     BatchRequest, BatchResponse, Capabilities, DecodeOutput, EncodeRequest, Features, LineResult,
-    Refusal, encode_json_metrics, hex_decode, hex_encode,
+    Refusal, encode_json_messages, hex_decode, hex_encode,
 };
 use crate::{EXIT_OK, EXIT_REJECTED, EXIT_UNIMPLEMENTED, PROTOCOL_VERSION};
 
-/// The dialects the reference adapter answers for. The core also reads
-/// `dogstatsd`, whose events and service checks need adapter protocol
-/// version 2; until this crate speaks it, `dogstatsd` is exit code 89 here
-/// rather than half answered.
-pub const DIALECTS: &[Dialect] = &[Dialect::Spec, Dialect::Etsy];
+/// The dialects the reference adapter answers for: every dialect of the core.
+pub const DIALECTS: &[Dialect] = Dialect::ALL;
+
+/// The kinds of line the reference adapter understands (capabilities'
+/// `messages`).
+pub const MESSAGES: &[&str] = &["metric", "event", "service_check"];
 
 /// The reference implementation's capabilities.
 pub fn capabilities() -> Capabilities {
@@ -24,6 +25,7 @@ pub fn capabilities() -> Capabilities {
         version: env!("CARGO_PKG_VERSION").to_string(),
         dialects: DIALECTS.iter().map(|d| d.name().to_string()).collect(),
         ops: vec!["decode".into(), "encode".into(), "batch".into()],
+        messages: Some(MESSAGES.iter().map(|k| (*k).to_string()).collect()),
         features: Features {
             error_class: true,
             error_offset: true,
@@ -39,20 +41,33 @@ pub fn config_for(dialect: &str) -> Option<Config> {
     DIALECTS.contains(&dialect).then(|| Config::new(dialect))
 }
 
-/// `decode`: one result per line of the datagram.
+/// `decode`: one result per line of the datagram (metrics, events and service
+/// checks, as the dialect reads them).
 pub fn decode(datagram: &[u8], config: &Config) -> DecodeOutput {
     DecodeOutput {
-        lines: parse_datagram(datagram, config)
-            .map(|r| LineResult::from_result(&r))
+        lines: parse_messages(datagram, config)
+            .map(|r| LineResult::from_parsed(&r))
             .collect(),
     }
 }
 
-/// `encode`: the datagram for an `{"metrics": [...]}` request.
+/// `decode` with each accepted line's warnings ([`LineResult::warnings`]):
+/// not part of the protocol, for the in-process conformance run, which grades
+/// the reference implementation's warnings.
+pub fn decode_with_warnings(datagram: &[u8], config: &Config) -> DecodeOutput {
+    DecodeOutput {
+        lines: parse_messages(datagram, config)
+            .map(|r| LineResult::from_parsed_with_warnings(&r))
+            .collect(),
+    }
+}
+
+/// `encode`: the datagram for an `{"metrics": [...]}` or `{"messages": [...]}`
+/// request.
 pub fn encode(request: &[u8], config: &Config) -> Result<Vec<u8>, Refusal> {
     let request: EncodeRequest =
         serde_json::from_slice(request).map_err(|e| Refusal::BadRequest(e.to_string()))?;
-    encode_json_metrics(&request.metrics, config)
+    encode_json_messages(&request.into_messages()?, config)
 }
 
 /// `batch`: the response line for one request line (`None` when the dialect is
@@ -95,7 +110,14 @@ pub fn batch_line(line: &str, config: Option<&Config>) -> BatchResponse {
             }
         }
         "encode" => {
-            match encode_json_metrics(request.metrics.as_deref().unwrap_or_default(), config) {
+            let request = EncodeRequest {
+                metrics: request.metrics.unwrap_or_default(),
+                messages: request.messages,
+            };
+            match request
+                .into_messages()
+                .and_then(|messages| encode_json_messages(&messages, config))
+            {
                 Ok(bytes) => {
                     response.exit = EXIT_OK;
                     match String::from_utf8(bytes) {

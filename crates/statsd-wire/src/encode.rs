@@ -62,6 +62,12 @@ fn write_rate<W: fmt::Write>(w: &mut W, rate: f64) -> fmt::Result {
     if rate == 1.0 {
         return w.write_str("1");
     }
+    // A rate outside (0, 1) (only a parsed dogstatsd rate, accepted with a
+    // warning; the encoder refuses it) is written as any float: the plain-decimal
+    // expansion below holds only for negative exponents.
+    if !(rate > 0.0 && rate < 1.0) {
+        return w.write_str(NumberBuf::new().format(Number::Float(rate)));
+    }
     // A rate below 1 with at most four places (`0.1`, `0.25`) is written
     // `0.<digits>` by the fast path, exactly as below.
     if let Some(text) = short_decimal::format(rate, &mut [0; short_decimal::MAX_LEN]) {
@@ -752,6 +758,21 @@ fn encode_lines<'m, T: 'm>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rates_outside_the_unit_interval_keep_their_value() {
+        // A dogstatsd line may hold such a rate (with a warning); its text must
+        // still read back as the same number (1e20 was written 0.000...01).
+        for (rate, text) in [
+            (1e20, "1e20"),
+            (2.0, "2.0"),
+            (0.0, "0.0"),
+            (-0.5, "-0.5"),
+            (1e-20, "0.00000000000000000001"),
+        ] {
+            assert_eq!(format_sample_rate(rate).to_string(), text);
+        }
+    }
 
     #[test]
     fn rates_are_plain_decimals() {

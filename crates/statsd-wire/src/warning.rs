@@ -232,6 +232,12 @@ impl Warnings {
         }
     }
 
+    pub(crate) fn add_dropped(&mut self, n: usize) {
+        self.dropped = self
+            .dropped
+            .saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+    }
+
     /// The warnings kept, in order.
     pub fn iter(&self) -> impl Iterator<Item = &Warning> + '_ {
         self.items.iter().flatten()

@@ -303,3 +303,22 @@ fn every_message_built_here_reads_back_as_itself() {
         assert_eq!(again, out, "a fixed point");
     }
 }
+
+#[test]
+fn warnings_past_the_capacity_are_counted_not_relabelled() {
+    let line = b"a:1|c|x1|x2|x3|x4|x5|x6";
+    let parsed = parse_messages(line, &Config::dogstatsd())
+        .next()
+        .unwrap()
+        .unwrap();
+    assert_eq!(parsed.warnings.len(), statsd_wire::Warnings::CAPACITY);
+    assert_eq!(parsed.warnings.dropped(), 2);
+    assert!(
+        parsed
+            .warnings
+            .iter()
+            .all(|w| w.kind() == statsd_wire::WarningKind::UnknownField)
+    );
+    let starts: Vec<_> = parsed.warnings.iter().map(|w| w.span().start).collect();
+    assert_eq!(starts, [6, 9, 12, 15]);
+}

@@ -1,4 +1,4 @@
-//! Adapter-protocol (version 1) wrapper around two crates.io StatsD parsers:
+//! Adapter-protocol (version 2) wrapper around two crates.io StatsD parsers:
 //!
 //! * `statsd-parser` 0.3.0 (appsignal): `statsd_parser::parse(String)`
 //! * `statsdproto` 0.1.1 (theatrus): `StatsdPDU::new(Bytes) -> Option<StatsdPDU>`
@@ -11,6 +11,14 @@
 //! makes the adapter exit 70, which the runner records as CRASH) and maps the
 //! crate's result onto the protocol's LineResult / Metric. Neither crate has
 //! an encoder, so `encode` exits 89. See ../README.md for the mapping rules.
+//!
+//! Both crates claim DogStatsD support (statsd-parser: tags and service checks;
+//! statsdproto: tags), so both declare the `dogstatsd` dialect too, and
+//! protocol version 2's `messages`: statsd-parser `["metric",
+//! "service_check"]` (in the dogstatsd dialect its service checks are
+//! reported as such; in spec and etsy they are rejected lines, not metrics),
+//! statsdproto `["metric"]` (it has no events or service checks: the runner
+//! reports those cases UNIMPLEMENTED).
 
 use std::io::{self, Read, Write};
 use std::panic::{self, AssertUnwindSafe};
@@ -26,8 +34,8 @@ const EXIT_UNIMPLEMENTED: i32 = 89;
 const EXIT_USAGE: i32 = 64;
 
 /// Dialects this adapter accepts. The crates have one behaviour each; the
-/// runner grades that behaviour against both dialects.
-const DIALECTS: [&str; 2] = ["spec", "etsy"];
+/// runner grades that behaviour against every dialect.
+const DIALECTS: [&str; 3] = ["spec", "etsy", "dogstatsd"];
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Impl {
@@ -59,8 +67,17 @@ impl Impl {
         }
     }
 
-    /// Decode one non-empty line into a LineResult.
-    fn decode_line(self, line: &[u8]) -> Value {
+    /// The kinds of line the crate reads (protocol version 2 `messages`).
+    fn messages(self) -> &'static [&'static str] {
+        match self {
+            Impl::StatsdParser => &["metric", "service_check"],
+            Impl::Statsdproto => &["metric"],
+        }
+    }
+
+    /// Decode one non-empty line into a LineResult (`dogstatsd`: the dialect
+    /// run is dogstatsd, where service checks are lines of their own).
+    fn decode_line(self, line: &[u8], dogstatsd: bool) -> Value {
         // Self-test hook (test-peers.sh): panic on this exact line, to check
         // that a panic in the crate becomes exit 70 / {"exit": 70}.
         if let Some(p) = std::env::var_os("PEER_CRATES_PANIC_ON") {
@@ -69,7 +86,7 @@ impl Impl {
             }
         }
         match self {
-            Impl::StatsdParser => statsd_parser_line(line),
+            Impl::StatsdParser => statsd_parser_line(line, dogstatsd),
             Impl::Statsdproto => statsdproto_line(line),
         }
     }
@@ -121,7 +138,32 @@ fn accept(metric: Map<String, Value>) -> Value {
 
 // ---------------------------------------------------------------- statsd-parser
 
-fn statsd_parser_line(line: &[u8]) -> Value {
+/// A timestamp the crate reads as `f64`: the integer it was when it is one.
+fn seconds_str(v: f64) -> String {
+    if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15 {
+        format!("{}", v as i64)
+    } else {
+        f64_str(v)
+    }
+}
+
+/// The crate's tags (a BTreeMap: sorted by key, duplicates collapsed, last
+/// wins; a bare tag has the value "" -> reported as null).
+fn statsd_parser_tags(tags: &Option<std::collections::BTreeMap<String, String>>) -> Value {
+    match tags {
+        None => Value::Null,
+        Some(t) => Value::Array(
+            t.iter()
+                .map(|(k, v)| {
+                    let v = if v.is_empty() { Value::Null } else { Value::String(v.clone()) };
+                    json!([k, v])
+                })
+                .collect(),
+        ),
+    }
+}
+
+fn statsd_parser_line(line: &[u8], dogstatsd: bool) -> Value {
     use statsd_parser::Metric as M;
     // The crate takes a String; invalid UTF-8 is replaced by U+FFFD (the only
     // way to hand such a line to this API), so the name is reported as text.
@@ -136,6 +178,25 @@ fn statsd_parser_line(line: &[u8]) -> Value {
         M::Timing(t) => ("timer", t.value, t.sample_rate),
         M::Histogram(h) => ("histogram", h.value, h.sample_rate),
         M::Meter(m) => ("meter", m.value, m.sample_rate),
+        M::ServiceCheck(sc) if dogstatsd => {
+            use statsd_parser::Status as S;
+            let status = match sc.status {
+                S::OK => "0",
+                S::WARNING => "1",
+                S::CRITICAL => "2",
+                S::UNKNOWN => "3",
+            };
+            // The message is reported as the crate returns it (it does not
+            // unescape `\n`).
+            return json!({"ok": true, "service_check": {
+                "name": msg.name,
+                "status": status,
+                "timestamp": sc.timestamp.map(seconds_str),
+                "hostname": sc.hostname,
+                "message": sc.message,
+                "tags": statsd_parser_tags(&msg.tags),
+            }});
+        }
         M::ServiceCheck(sc) => {
             return reject(format!(
                 "statsd-parser parsed a DogStatsD service check (name {:?}, status {:?}), not a metric",
@@ -155,20 +216,7 @@ fn statsd_parser_line(line: &[u8]) -> Value {
         // The crate parses the sign into the f64 and has no delta notion.
         m.insert("delta".into(), Value::Bool(false));
     }
-    // Tags come back as a BTreeMap: sorted by key, duplicates collapsed (last
-    // wins), and a bare tag has the value "" -> reported as null.
-    let tags = match &msg.tags {
-        None => Value::Null,
-        Some(t) => Value::Array(
-            t.iter()
-                .map(|(k, v)| {
-                    let v = if v.is_empty() { Value::Null } else { Value::String(v.clone()) };
-                    json!([k, v])
-                })
-                .collect(),
-        ),
-    };
-    m.insert("tags".into(), tags);
+    m.insert("tags".into(), statsd_parser_tags(&msg.tags));
     accept(m)
 }
 
@@ -260,13 +308,13 @@ fn statsdproto_line(line: &[u8]) -> Value {
 
 /// Decode a whole datagram: split on `\n`, skip empty lines, one LineResult per
 /// remaining line. A panic inside the crate propagates as `Err`.
-fn decode_datagram(imp: Impl, datagram: &[u8]) -> Result<Value, ()> {
+fn decode_datagram(imp: Impl, datagram: &[u8], dogstatsd: bool) -> Result<Value, ()> {
     let mut lines = Vec::new();
     for line in datagram.split(|&b| b == b'\n') {
         if line.is_empty() {
             continue;
         }
-        let r = panic::catch_unwind(AssertUnwindSafe(|| imp.decode_line(line)));
+        let r = panic::catch_unwind(AssertUnwindSafe(|| imp.decode_line(line, dogstatsd)));
         match r {
             Ok(v) => lines.push(v),
             Err(_) => return Err(()),
@@ -277,11 +325,12 @@ fn decode_datagram(imp: Impl, datagram: &[u8]) -> Result<Value, ()> {
 
 fn capabilities(imp: Impl) -> Value {
     json!({
-        "protocol": 1,
+        "protocol": 2,
         "name": imp.name(),
         "version": imp.version(),
         "dialects": DIALECTS,
         "ops": ["decode", "batch"],
+        "messages": imp.messages(),
         "features": {"error_class": false, "error_offset": false, "canonical": false}
     })
 }
@@ -305,7 +354,7 @@ fn crash(imp: Impl) -> ! {
     exit(EXIT_CRASH)
 }
 
-fn run_batch(imp: Impl, dialect_ok: bool) -> i32 {
+fn run_batch(imp: Impl, dialect_ok: bool, dogstatsd: bool) -> i32 {
     let stdin = io::stdin();
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut buf = String::new();
@@ -350,7 +399,7 @@ fn run_batch(imp: Impl, dialect_ok: bool) -> i32 {
                 eprintln!("batch: request {id} has neither input nor input_hex");
                 return EXIT_USAGE;
             };
-            match decode_datagram(imp, &datagram) {
+            match decode_datagram(imp, &datagram, dogstatsd) {
                 Ok(Value::Object(mut body)) => {
                     body.insert("id".into(), id);
                     body.insert("exit".into(), json!(0));
@@ -398,6 +447,7 @@ fn main() {
     let sub = rest.first().map(String::as_str).unwrap_or("");
     let dialect = dialect_arg(rest);
     let dialect_ok = dialect.as_deref().is_some_and(|d| DIALECTS.contains(&d));
+    let dogstatsd = dialect.as_deref() == Some("dogstatsd");
     let code = match sub {
         "capabilities" => {
             println!("{}", capabilities(imp));
@@ -413,7 +463,7 @@ fn main() {
                 eprintln!("cannot read stdin: {e}");
                 exit(EXIT_USAGE);
             }
-            match decode_datagram(imp, &data) {
+            match decode_datagram(imp, &data, dogstatsd) {
                 Ok(v) => {
                     println!("{v}");
                     0
@@ -427,7 +477,7 @@ fn main() {
             eprintln!("{} has no encoder", imp.name());
             EXIT_UNIMPLEMENTED
         }
-        "batch" => run_batch(imp, dialect_ok),
+        "batch" => run_batch(imp, dialect_ok, dogstatsd),
         other => {
             eprintln!("unknown subcommand {other:?}");
             EXIT_USAGE

@@ -181,3 +181,15 @@ pub fn cli(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// The version-1 fixture adapter (`tests/fixtures/adapters/v1.sh`): declares
+/// dogstatsd but no `messages`; crashes if sent an event, a service check or a
+/// version 2 encode body.
+pub fn v1_target() -> Target {
+    let script = crate_dir().join("tests/fixtures/adapters/v1.sh");
+    Target::Adapter(format!(
+        "STATSD_WIRE_BIN='{}' bash '{}'",
+        statsd_wire_bin().display(),
+        script.display()
+    ))
+}

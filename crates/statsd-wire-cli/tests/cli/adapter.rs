@@ -130,10 +130,14 @@ fn capabilities() {
     let out = bin().args(["adapter", "capabilities"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let caps: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(caps["protocol"], 1);
+    assert_eq!(caps["protocol"], 2);
     assert_eq!(caps["name"], "statsd-wire");
-    assert_eq!(caps["dialects"], json!(["spec", "etsy"]));
+    assert_eq!(caps["dialects"], json!(["spec", "etsy", "dogstatsd"]));
     assert_eq!(caps["ops"], json!(["decode", "encode", "batch"]));
+    assert_eq!(
+        caps["messages"],
+        json!(["metric", "event", "service_check"])
+    );
     assert_eq!(
         caps["features"],
         json!({"error_class": true, "error_offset": true, "canonical": true})
@@ -288,18 +292,158 @@ fn batch_answers_each_request_in_order() {
 fn an_unknown_dialect_is_exit_89() {
     for op in ["decode", "encode"] {
         let out = bin()
-            .args(["adapter", op, "--dialect", "dogstatsd"])
+            .args(["adapter", op, "--dialect", "nosuchdialect"])
             .write_stdin("a:1|c")
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(89), "{op}");
     }
     let out = bin()
-        .args(["adapter", "batch", "--dialect", "dogstatsd"])
+        .args(["adapter", "batch", "--dialect", "nosuchdialect"])
         .write_stdin("{\"id\":\"1\",\"op\":\"decode\",\"input\":\"a:1|c\"}\n")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     let response: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(response["exit"], 89);
+}
+
+/// DogStatsD lines of every kind: the answer through the binary, line by line.
+const DOGSTATSD: &str = concat!(
+    "page.views:1|c|@0.5|#env:prod,canary|T1657100540|c:ci-1|e:it-false|card:low\n",
+    "latency:1:2.5:3|d\n",
+    "_e{6,14}:Deploy|line 1\\nline 2|d:1657100540|h:web-1|p:low|t:warning|#env:prod\n",
+    "_sc|db.up|2|h:db-1|#role:replica|m:replica lag\n",
+    "_sc|db.up|7\n",
+    "_e{0,1}:|x\n",
+    "a:1|m\n",
+);
+
+#[test]
+fn dogstatsd_decode_answers_events_and_service_checks() {
+    let (code, out) = decode("dogstatsd", DOGSTATSD.as_bytes());
+    assert_eq!(code, Some(0));
+    let config = adapter::config_for("dogstatsd").unwrap();
+    assert_eq!(
+        out,
+        serde_json::to_value(adapter::decode(DOGSTATSD.as_bytes(), &config)).unwrap()
+    );
+    let lines = out["lines"].as_array().unwrap();
+    let answers: Vec<_> = lines.iter().map(answer).collect();
+    assert_eq!(
+        answers,
+        [
+            "ok",
+            "ok",
+            "ok",
+            "ok",
+            "invalid_service_check_status",
+            "empty_event_title",
+            "unknown_type"
+        ]
+    );
+    assert_eq!(
+        lines[0]["metric"],
+        json!({"name": "page.views", "type": "counter", "values": ["1"], "sample_rate": "0.5",
+               "delta": false, "tags": [["env", "prod"], ["canary", null]],
+               "timestamp": "1657100540", "container_id": "ci-1", "external_data": "it-false",
+               "cardinality": "low"})
+    );
+    assert_eq!(lines[1]["metric"]["values"], json!(["1", "2.5", "3"]));
+    assert_eq!(
+        lines[2]["event"],
+        json!({"title": "Deploy", "text": "line 1\nline 2", "timestamp": "1657100540",
+               "hostname": "web-1", "aggregation_key": null, "priority": "low",
+               "source_type": null, "alert_type": "warning", "tags": [["env", "prod"]]})
+    );
+    assert_eq!(
+        lines[3]["service_check"],
+        json!({"name": "db.up", "status": "2", "timestamp": null, "hostname": "db-1",
+               "message": "replica lag", "tags": [["role", "replica"]]})
+    );
+}
+
+#[test]
+fn dogstatsd_encode_takes_messages_and_writes_the_canonical_form() {
+    let (_, decoded) = decode("dogstatsd", DOGSTATSD.as_bytes());
+    let messages: Vec<Value> = decoded["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["ok"] == true)
+        .map(|l| {
+            let (kind, body) = ["metric", "event", "service_check"]
+                .iter()
+                .find_map(|k| l.get(*k).map(|b| (*k, b.clone())))
+                .unwrap();
+            json!({ kind: body })
+        })
+        .collect();
+    let out = bin()
+        .args(["adapter", "encode", "--dialect", "dogstatsd"])
+        .write_stdin(json!({ "messages": messages }).to_string())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stdout_of(&out),
+        concat!(
+            "page.views:1|c|@0.5|#env:prod,canary|c:ci-1|e:it-false|T1657100540|card:low\n",
+            "latency:1:2.5:3|d\n",
+            "_e{6,14}:Deploy|line 1\\nline 2|d:1657100540|h:web-1|p:low|t:warning|#env:prod\n",
+            "_sc|db.up|2|h:db-1|#role:replica|m:replica lag"
+        )
+    );
+    // The same events are refused where the dialect has none (exit 1), and a
+    // v1 request still works in dogstatsd.
+    for (dialect, request, code) in [
+        (
+            "etsy",
+            r#"{"messages":[{"event":{"title":"t","text":"x"}}]}"#,
+            1,
+        ),
+        (
+            "dogstatsd",
+            r#"{"messages":[{"service_check":{"name":"a","status":"5"}}]}"#,
+            1,
+        ),
+        (
+            "dogstatsd",
+            r#"{"metrics":[{"name":"a","type":"distribution","values":["1"]}]}"#,
+            0,
+        ),
+    ] {
+        let out = bin()
+            .args(["adapter", "encode", "--dialect", dialect])
+            .write_stdin(request)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(code), "{dialect} {request}");
+    }
+}
+
+#[test]
+fn dogstatsd_batch_encodes_messages() {
+    let requests = concat!(
+        r#"{"id":"1","op":"encode","messages":[{"service_check":{"name":"a","status":"0","message":"m"}},{"metric":{"name":"b","type":"set","values":["x"]}}]}"#,
+        "\n",
+        r#"{"id":"2","op":"decode","input":"_e{1,1}:a|b"}"#,
+        "\n",
+        r#"{"id":"3","op":"encode","messages":[{"event":{"title":"","text":"x"}}]}"#,
+        "\n",
+    );
+    let out = bin()
+        .args(["adapter", "batch", "--dialect", "dogstatsd"])
+        .write_stdin(requests)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let responses: Vec<Value> = stdout_of(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(responses.len(), 3);
+    assert_eq!(responses[0]["output"], "_sc|a|0|m:m\nb:x|s");
+    assert_eq!(responses[1]["lines"][0]["event"]["title"], "a");
+    assert_eq!(responses[2]["exit"], 1);
 }

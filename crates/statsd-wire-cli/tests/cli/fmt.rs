@@ -106,3 +106,82 @@ fn in_place_without_files_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
 }
+
+/// Defect 4 of issue 11: `fmt -i` replaced a symbolic link with a regular
+/// file (the real file stayed unformatted), broke hard links, and gave a file
+/// of another owner to root. Now it writes through the link and keeps the
+/// file's identity: links, owner, mode.
+#[cfg(unix)]
+#[test]
+fn in_place_writes_through_links_and_keeps_the_files_identity() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+
+    let (dir, real) = temp_file("real.txt", b"a:+1|c\n");
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+
+    // A symbolic link.
+    let link = dir.path().join("link.txt");
+    std::os::unix::fs::symlink("real.txt", &link).unwrap();
+    let out = bin()
+        .args(["fmt", "--dialect", "etsy", "-i"])
+        .arg(&link)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link was replaced"
+    );
+    assert_eq!(read(&real), "a:1|c\n");
+    assert_eq!(
+        std::fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+
+    // A hard link.
+    std::fs::write(&real, b"b:+2|c\n").unwrap();
+    let hard = dir.path().join("hard.txt");
+    std::fs::hard_link(&real, &hard).unwrap();
+    let inode = std::fs::metadata(&real).unwrap().ino();
+    let out = bin()
+        .args(["fmt", "--dialect", "etsy", "-i"])
+        .arg(&hard)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        read(&real),
+        "b:2|c\n",
+        "the other name does not see the change"
+    );
+    assert_eq!(std::fs::metadata(&hard).unwrap().ino(), inode);
+    assert_eq!(std::fs::metadata(&hard).unwrap().nlink(), 2);
+    std::fs::remove_file(&hard).unwrap();
+
+    // Another owner (only root can give a file away; as another user the
+    // rename path is the only one and the owner is ours anyway).
+    let me = std::fs::metadata(dir.path()).unwrap().uid();
+    if me == 0 {
+        std::fs::write(&real, b"c:+3|c\n").unwrap();
+        std::os::unix::fs::chown(&real, Some(4242), Some(4343)).unwrap();
+        let out = bin()
+            .args(["fmt", "--dialect", "etsy", "-i"])
+            .arg(&real)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+        let m = std::fs::metadata(&real).unwrap();
+        assert_eq!((m.uid(), m.gid()), (4242, 4343), "the owner changed");
+        assert_eq!(m.permissions().mode() & 0o777, 0o640);
+        assert_eq!(read(&real), "c:3|c\n");
+    }
+    // No temporary file is left behind.
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}

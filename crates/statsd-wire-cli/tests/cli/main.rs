@@ -8,5 +8,7 @@ mod check;
 mod fmt;
 mod json;
 mod listen;
+mod listen_faults;
 mod send;
+mod streaming;
 mod support;

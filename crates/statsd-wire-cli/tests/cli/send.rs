@@ -151,3 +151,67 @@ fn a_bad_destination_is_exit_2() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// Defect 5 of issue 11: a valid line whose canonical form exceeds the line
+/// limit (`|@1e-300` written out is 300 digits; 8000 bytes of name leave no
+/// room) was refused with "1 invalid metric; nothing was sent" and nothing
+/// else, while `check` accepts it. Now `check` and `send` agree: it is sent as
+/// received, with a warning naming the line.
+#[test]
+fn a_valid_line_too_long_in_canonical_form_is_sent_as_received() {
+    let line = format!("{}:1|c|@1e-300", "n".repeat(8000));
+    let check = bin()
+        .args(["check"])
+        .write_stdin(format!("{line}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(check.status.code(), Some(0), "{}", stdout_of(&check));
+    let server = udp();
+    let to = server.local_addr().unwrap().to_string();
+    let out = bin()
+        .args([
+            "send",
+            "--to",
+            &to,
+            "--max-datagram",
+            "65507",
+            "good:1|c",
+            &line,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("<arg>:2: its canonical form cannot be written"),
+        "{}",
+        stderr_of(&out)
+    );
+    let got = receive_all(&server, QUIET);
+    assert_eq!(got, [format!("good:1|c\n{line}").into_bytes()]);
+    // From stdin too, named by line.
+    let out = bin()
+        .args(["send", "--to", &to, "--max-datagram", "65507"])
+        .write_stdin(format!("good:1|c\n{line}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("<stdin>:2:"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(receive_all(&server, QUIET).len(), 1);
+    // fmt keeps it as it is, and says so.
+    let out = bin()
+        .args(["fmt"])
+        .write_stdin(format!("good:1|c\n{line}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), format!("good:1|c\n{line}\n"));
+    assert!(
+        stderr_of(&out).contains("<stdin>:2: warning: valid, but its canonical form is longer"),
+        "{}",
+        stderr_of(&out)
+    );
+}

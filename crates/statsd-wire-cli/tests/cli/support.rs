@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader, Read};
 use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command as StdCommand, ExitStatus, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -51,8 +51,12 @@ pub(crate) struct Listen {
     /// The address it listens on.
     pub(crate) addr: SocketAddr,
     stdout: Option<thread::JoinHandle<String>>,
+    /// A stdout pipe kept open and never read.
+    unread: Option<std::process::ChildStdout>,
     stderr_rest: Option<thread::JoinHandle<String>>,
     stderr_head: String,
+    /// What stderr said after its first line, so far.
+    stderr_seen: Arc<Mutex<String>>,
 }
 
 /// What a `listen` printed and how it ended.
@@ -90,10 +94,39 @@ impl Listen {
     /// Starts `statsd-wire listen --bind 127.0.0.1:0 ARGS` and waits for it to
     /// say where it listens.
     pub(crate) fn start(args: &[&str]) -> Listen {
-        let mut child = StdCommand::new(bin_path())
-            .arg("listen")
-            .args(["--bind", "127.0.0.1:0"])
-            .args(args)
+        let mut cmd = StdCommand::new(bin_path());
+        cmd.arg("listen").args(["--bind", "127.0.0.1:0"]).args(args);
+        Listen::spawn(cmd, true)
+    }
+
+    /// Starts `sh -c 'SETUP; exec statsd-wire listen --bind 127.0.0.1:0 ARGS'`
+    /// (e.g. `ulimit -n 64` as SETUP).
+    pub(crate) fn start_after(setup: &str, args: &[&str]) -> Listen {
+        let mut cmd = StdCommand::new("sh");
+        cmd.arg("-c")
+            .arg(format!(
+                "{setup}; exec \"$0\" listen --bind 127.0.0.1:0 \"$@\""
+            ))
+            .arg(bin_path())
+            .args(args);
+        Listen::spawn(cmd, true)
+    }
+
+    /// Starts `statsd-wire listen --bind 127.0.0.1:0 ARGS` with a stdout
+    /// nobody reads (a pipe kept open, never read).
+    pub(crate) fn start_unread(args: &[&str]) -> Listen {
+        let mut cmd = StdCommand::new(bin_path());
+        cmd.arg("listen").args(["--bind", "127.0.0.1:0"]).args(args);
+        Listen::spawn(cmd, false)
+    }
+
+    /// The process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    fn spawn(mut cmd: StdCommand, read_stdout: bool) -> Listen {
+        let mut child = cmd
             .env_remove("NO_COLOR")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -101,19 +134,31 @@ impl Listen {
             .spawn()
             .unwrap();
         let mut stdout = child.stdout.take().unwrap();
-        let stdout = thread::spawn(move || {
-            let mut s = String::new();
-            let _ = stdout.read_to_string(&mut s);
-            s
-        });
+        let (stdout, unread) = if read_stdout {
+            let reader = thread::spawn(move || {
+                let mut s = String::new();
+                let _ = stdout.read_to_string(&mut s);
+                s
+            });
+            (Some(reader), None)
+        } else {
+            (None, Some(stdout))
+        };
         let mut stderr = BufReader::new(child.stderr.take().unwrap());
         let (tx, rx) = mpsc::channel();
+        let seen = Arc::new(Mutex::new(String::new()));
+        let so_far = Arc::clone(&seen);
         let stderr_rest = thread::spawn(move || {
             let mut head = String::new();
             let _ = stderr.read_line(&mut head);
             let _ = tx.send(head);
             let mut rest = String::new();
-            let _ = stderr.read_to_string(&mut rest);
+            let mut line = String::new();
+            while matches!(stderr.read_line(&mut line), Ok(n) if n > 0) {
+                rest.push_str(&line);
+                so_far.lock().unwrap().push_str(&line);
+                line.clear();
+            }
             rest
         });
         let head = rx
@@ -128,9 +173,65 @@ impl Listen {
         Listen {
             child,
             addr,
-            stdout: Some(stdout),
+            stdout,
+            unread,
             stderr_rest: Some(stderr_rest),
             stderr_head: head,
+            stderr_seen: seen,
+        }
+    }
+
+    /// Waits (up to `limit`) until stderr has said `text`; whether it did.
+    pub(crate) fn wait_for_stderr(&self, text: &str, limit: Duration) -> bool {
+        let deadline = Instant::now() + limit;
+        while Instant::now() < deadline {
+            if self.stderr_seen.lock().unwrap().contains(text) {
+                return true;
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+        false
+    }
+
+    /// Sends `signal` (`TERM`, `INT`, ...).
+    pub(crate) fn signal(&self, signal: &str) {
+        let _ = StdCommand::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status();
+    }
+
+    /// Waits for it to exit for up to `limit`, then kills it (SIGKILL; then
+    /// `terminated` is true).
+    pub(crate) fn wait(mut self, limit: Duration) -> Finished {
+        let deadline = Instant::now() + limit;
+        let mut terminated = false;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() >= deadline {
+                let _ = self.child.kill();
+                terminated = true;
+                break self.child.wait().unwrap();
+            }
+            thread::sleep(Duration::from_millis(10));
+        };
+        self.collect(status, terminated)
+    }
+
+    fn collect(&mut self, status: ExitStatus, terminated: bool) -> Finished {
+        self.unread = None;
+        let stdout = self
+            .stdout
+            .take()
+            .map(|s| s.join().unwrap())
+            .unwrap_or_default();
+        let rest = self.stderr_rest.take().unwrap().join().unwrap();
+        Finished {
+            status,
+            stdout,
+            stderr: format!("{}{rest}", self.stderr_head),
+            terminated,
         }
     }
 
@@ -149,14 +250,7 @@ impl Listen {
             }
             thread::sleep(Duration::from_millis(10));
         };
-        let stdout = self.stdout.take().unwrap().join().unwrap();
-        let rest = self.stderr_rest.take().unwrap().join().unwrap();
-        Finished {
-            status,
-            stdout,
-            stderr: format!("{}{rest}", self.stderr_head),
-            terminated,
-        }
+        self.collect(status, terminated)
     }
 }
 

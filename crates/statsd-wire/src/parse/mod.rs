@@ -37,14 +37,7 @@ impl Found {
         for w in &self.warnings {
             out.push(Warning::new(w.kind(), w.span().shift(base), index, base));
         }
-        for _ in 0..self.warnings.dropped() {
-            out.push(Warning::new(
-                WarningKind::UnknownField,
-                Span::new(base, base),
-                index,
-                base,
-            ));
-        }
+        out.add_dropped(self.warnings.dropped());
         out
     }
 }
