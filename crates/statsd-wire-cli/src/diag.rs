@@ -13,7 +13,7 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
-use statsd_wire::{Metric, ParseError, RawLine};
+use statsd_wire::{ParseError, RawLine, Warning};
 
 use crate::common::Painter;
 
@@ -26,8 +26,6 @@ pub(crate) enum Severity {
 }
 
 /// The class of the non-portable-integer warning.
-pub(crate) const NON_PORTABLE: &str = "non_portable_integer";
-
 /// One diagnostic about one line.
 #[derive(Clone, Debug)]
 pub(crate) struct Diagnostic<'a> {
@@ -82,34 +80,28 @@ impl<'a> Diagnostic<'a> {
         }
     }
 
-    /// The warning for a valid metric whose integer value lies outside the
-    /// spec's portable range (-2^53, 2^53) ([`Metric::is_portable`]), pointing
-    /// at the value.
-    pub(crate) fn non_portable(
+    /// A warning of the core about an accepted line (its span counts from the
+    /// start of the source, where the line starts at `line_offset`).
+    pub(crate) fn warning(
         source: &'a str,
         line_no: usize,
         line: &'a [u8],
         line_offset: usize,
-        metric: &Metric<'_>,
+        warning: &Warning,
     ) -> Self {
-        // The name is borrowed from the line, so the value starts after it and its `:`.
-        let start = (metric.name.len() + 1).min(line.len());
-        let end = line[start..]
-            .iter()
-            .position(|&b| b == b'|')
-            .map_or(line.len(), |p| start + p);
+        let clamp = |at: usize| at.saturating_sub(line_offset).min(line.len());
+        let kind = warning.kind();
         Diagnostic {
             source,
             line_no,
             line,
             line_offset,
-            start,
-            end,
+            start: clamp(warning.span().start),
+            end: clamp(warning.span().end),
             severity: Severity::Warning,
-            class: NON_PORTABLE,
-            message: "integer outside the portable range (-2^53, 2^53)",
-            hint: "servers that store values as doubles (Etsy, statsite, brubeck, Vector, ...) round it; \
-                   keep integers between -9007199254740991 and 9007199254740991",
+            class: kind.code(),
+            message: kind.message(),
+            hint: kind.hint(),
         }
     }
 
