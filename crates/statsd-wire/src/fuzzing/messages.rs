@@ -576,6 +576,7 @@ fn any_number(n: FuzzNumber, clean: bool) -> Number {
     };
     match n {
         Number::Float(v) if clean && !v.is_finite() => Number::Float(0.5),
+        Number::NegInt(v) if clean => Number::from_i64(v.max(-i64::MAX)),
         n => n,
     }
 }

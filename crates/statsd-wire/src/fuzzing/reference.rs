@@ -1172,4 +1172,86 @@ mod tests {
             );
         }
     }
+
+    /// The reference's own reading of a few pinned dogstatsd rows (so that it is
+    /// checked against the decisions, not only against the core).
+    #[test]
+    fn reads_the_dogstatsd_rows() {
+        let d = Config::dogstatsd();
+        fn first(input: &[u8]) -> Result<Flat<'_>, ParseError> {
+            parse_messages(input, &Config::dogstatsd(), false).remove(0)
+        }
+        let one = first;
+        let m = one(b"daemon:3.5:4.5|d|#a,,b|@2|T5|card:LOW|f:x").unwrap();
+        assert_eq!(m.numbers, ["Float(3.5)", "Float(4.5)"]);
+        assert!(m.packed);
+        assert_eq!(m.tags.unwrap(), [("a", None), ("", None), ("b", None)]);
+        assert_eq!(m.sample_rate.as_deref(), Some("2.0"));
+        assert_eq!(m.timestamp.as_deref(), Some("T5"));
+        assert_eq!(m.cardinality, Some(Cardinality::Low));
+        assert_eq!(m.unknown, ["f:x"]);
+        let kinds: Vec<_> = m.warnings.iter().map(|w| (w.0, w.1)).collect();
+        assert_eq!(
+            kinds,
+            [
+                (WarningKind::EmptyTag, 20),
+                (WarningKind::SampleRateOutOfRange, 24),
+                (WarningKind::TimestampIgnored, 26),
+                (WarningKind::UnknownField, 38),
+            ]
+        );
+        assert_eq!(one(b"a:1:|c").unwrap().numbers, ["PosInt(1)"]);
+        assert!(!one(b"a:1:|c").unwrap().packed);
+        let e = one(br"_e{5,4}:title|te\n|p:urgent|p:low").unwrap();
+        assert_eq!(e.text.as_deref(), Some("te\n"));
+        assert_eq!(e.priority, Some(Priority::Low));
+        assert_eq!(e.unknown, ["p:urgent"]);
+        let c = one(b"_sc|x|0|m:a|b").unwrap();
+        assert_eq!((c.message.as_deref(), c.unknown), (Some("a"), vec!["b"]));
+        for (input, kind, offset) in [
+            (
+                &b"_e{5,4}:titleXtext"[..],
+                ErrorKind::EventLengthMismatch,
+                13,
+            ),
+            (b"_e{5,4X:title|text", ErrorKind::InvalidEventHeader, 6),
+            (b"_e{0,9}:|test text", ErrorKind::EmptyEventTitle, 3),
+            (b"_sc|agent.up|21", ErrorKind::InvalidServiceCheckStatus, 13),
+            (b"a:1|c|T0", ErrorKind::InvalidTimestamp, 7),
+            (b"a:18446744073709551616|c", ErrorKind::ValueOutOfRange, 2),
+            (b"a:1|c\r\r", ErrorKind::ControlCharacter, 5),
+        ] {
+            let e = one(input).unwrap_err();
+            assert_eq!((e.kind(), e.offset()), (kind, offset), "{input:?}");
+        }
+        let e = parse_messages(b"ok:1|c\n_sc|x|0", &d, true)
+            .remove(1)
+            .unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::NotAMetric, 7));
+    }
+
+    /// Inputs at the edges of the dogstatsd decisions, through the whole
+    /// differential target (both parsers, every reading).
+    #[test]
+    fn the_parsers_agree_on_dogstatsd_edges() {
+        let inputs: &[&[u8]] = &[
+            b"a:1|c|card:Low|card:bad|card:high",
+            b"_e{1,0}:a||d:-9223372036854775808|d:9223372036854775808",
+            b"a:-9223372036854775808|c\na:-9223372036854775807|c",
+            b"a:-0|g\na:-0.0|d\na:1:-0.0|d\na:+.5e-3|h\na:1.|ms\na:.|c",
+            b"a:1|c|@+1\na:1|c|@-0\na:1|c|@1e400\na:1|c|@1e-400\na:1|c|@.5\na:1|c|@0.0000000000000001",
+            b"a:1|c|T9223372036854775807\na:1|c|T9223372036854775808",
+            b"a!:1::::|h|#,,,|@2|x|y",
+            b"_sc|\xc3\xa9|1|h:\xff\n_sc|a|0|m:x\\ny|m:z",
+            b"_e{99999999999999999999999,1}:a|b\n_e{2,1}:a\xc3\xa9|b",
+            b"\r\na:1|c\r\n_sc|a|0\r\n_e{1,1}:a|b\r\n\r",
+            b"a:1|s|@0.5\nabc:def:g|s\n_e{1,1}:a|b|#\n_e{1,1}:a|b|",
+            b"_e{1,1}:a|b|t:error|s:src|k:key|h:host|c:ci|e:ed|card:none|#x:y",
+            b"_scx:1|c\n_e:1|c\n_sc:1|c\n_e{:1|c",
+        ];
+        for input in inputs {
+            crate::fuzzing::differential(input);
+            crate::fuzzing::parse_datagram_dogstatsd(input);
+        }
+    }
 }
