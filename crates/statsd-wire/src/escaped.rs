@@ -15,7 +15,7 @@ use core::fmt;
 /// let t = EscapedText::wire(r"line 1\nline 2\x");
 /// assert_eq!(t.to_string(), "line 1\nline 2\\x");
 /// assert_eq!(t, EscapedText::plain("line 1\nline 2\\x"));
-/// assert_eq!(t.wire_len(), 15);
+/// assert_eq!(t.wire_len(), 16);
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct EscapedText<'a> {

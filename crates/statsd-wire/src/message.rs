@@ -178,7 +178,7 @@ impl ServiceCheckStatus {
 ///
 /// ```
 /// use statsd_wire::{parse_messages, AlertType, Config, Message};
-/// let line = parse_messages(br"_e{6,13}:Deploy|line 1\nline 2|t:warning|#env:prod", &Config::dogstatsd())
+/// let line = parse_messages(br"_e{6,14}:Deploy|line 1\nline 2|t:warning|#env:prod", &Config::dogstatsd())
 ///     .next().unwrap().unwrap();
 /// let Message::Event(e) = line.message else { panic!() };
 /// assert_eq!(e.title.to_string(), "Deploy");

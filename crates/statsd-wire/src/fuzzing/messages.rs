@@ -726,7 +726,7 @@ fn check_every_dialect(m: &Message<'_>) {
 /// of the metric, event or service check inside) write the same
 /// `encoded_len()` bytes, a buffer one byte short is `BufferTooSmall`, and
 /// `parse_message` reads back an equal message whose encoding is the same
-/// bytes (a metric also through [`check_encode`], `parse_line`'s way); if
+/// bytes (a metric also through `check_encode`, `parse_line`'s way); if
 /// `validate` refuses, every encoder refuses with the same error, writing
 /// nothing.
 pub fn check_encode_message(m: &Message<'_>, config: &Config) {
