@@ -12,7 +12,8 @@ rewritten as a whole: seeds that no vector produces any more are removed.
       the same, from the vectors that apply to the dogstatsd dialect (an
       `expect` naming `dogstatsd`, or `*`); every byte-string literal of
       crates/statsd-wire/tests/dogstatsd.rs (the research table's rows and the
-      decisions) with each of its lines, and those literals joined into
+      decisions) and of the reference parser (its edge inputs and tokens,
+      crates/statsd-wire/src/fuzzing/reference.rs) with each of its lines, and those literals joined into
       datagrams (all of them, and the accepted-looking ones);
   adapter_protocol:
       every encoder vector's request ({"metrics": [...]}), an encode request
@@ -50,7 +51,12 @@ ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 BYTES_TARGETS = ["parse_datagram_spec", "parse_datagram_etsy", "differential"]
 DOGSTATSD_TARGET = "parse_datagram_dogstatsd"
 DOGSTATSD = "dogstatsd"
-DOGSTATSD_TESTS = os.path.join(ROOT, "crates", "statsd-wire", "tests", "dogstatsd.rs")
+DOGSTATSD_TESTS = [
+    os.path.join(ROOT, "crates", "statsd-wire", "tests", "dogstatsd.rs"),
+    # The reference parser's tests: its edge inputs (i64::MIN dates, warnings beyond
+    # four, CRLF, rates such as @1e-400) and its own tokens.
+    os.path.join(ROOT, "crates", "statsd-wire", "src", "fuzzing", "reference.rs"),
+]
 ADAPTER_TARGET = "adapter_protocol"
 ARBITRARY_TARGET = "roundtrip_arbitrary"
 ASTERISK_DIR = os.path.join(ROOT, "crates", "statsd-asterisk")
@@ -130,8 +136,10 @@ def dogstatsd_seeds(decode_cases, encoder_cases):
         outcome = expect.get(DOGSTATSD, expect.get("*", {}))
         if isinstance(outcome.get("output"), str):
             seeds.add(outcome["output"].encode("utf-8"))
-    with open(DOGSTATSD_TESTS, encoding="utf-8") as f:
-        rows = [r for r in rust_bytes(f.read()) if r]
+    rows = []
+    for path in DOGSTATSD_TESTS:
+        with open(path, encoding="utf-8") as f:
+            rows.extend(r for r in rust_bytes(f.read()) if r and r not in rows)
     seeds.update(rows)
     for row in rows:
         seeds.update(line for line in row.split(b"\n") if line)
