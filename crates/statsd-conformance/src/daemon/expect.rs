@@ -144,7 +144,7 @@ pub fn expected(outcome: &Outcome, profile: &Compiled) -> Expected {
                     ExpValue {
                         ty: ty.clone(),
                         agg: agg.to_string(),
-                        value: v,
+                        value: v * profile.scale(&ty, agg),
                     },
                 );
             }

@@ -76,7 +76,8 @@ pub enum Observation {
     Observed {
         /// What was flushed for this case, in arrival order.
         values: Vec<Flushed>,
-        /// The rejected-line counter's increase over the window, if known.
+        /// The rejected-line counter's increase over the whole window, if the
+        /// profile names the counter.
         rejected: Option<f64>,
         /// Cases in the window.
         window: usize,
@@ -348,14 +349,13 @@ impl<'p> Engine<'p> {
             )?);
         }
         // Readiness: markers until one is flushed.
-        let timeout = self
-            .profile
-            .profile
-            .server
-            .as_ref()
-            .and_then(|s| s.ready_timeout_ms)
-            .unwrap_or(10_000)
-            .max(self.profile.window_timeout_ms());
+        let timeout = match &self.profile.profile.server {
+            Some(s) => s
+                .ready_timeout_ms
+                .unwrap_or(10_000)
+                .max(self.profile.window_timeout_ms()),
+            None => self.profile.window_timeout_ms(),
+        };
         let deadline = Instant::now() + Duration::from_millis(timeout);
         let mut last = String::new();
         while Instant::now() < deadline {
@@ -409,6 +409,13 @@ impl<'p> Engine<'p> {
         let p = &self.profile.profile;
         if let Some(g) = &self.graphite {
             let (late, _) = g.drain();
+            let late: Vec<Event> = late
+                .into_iter()
+                .filter(|e| match e {
+                    Event::Line { name, .. } => !self.profile.is_ignored(name),
+                    Event::Garbage(_) => true,
+                })
+                .collect();
             if !late.is_empty() {
                 self.notes.push(format!(
                     "window {w}: {} late Graphite lines ignored",
@@ -639,15 +646,9 @@ fn observe_all<'a>(
     opts: &DaemonOptions,
     cases: &[&'a Case],
     expectations_of: &dyn Fn(&Case) -> Vec<Expected>,
-) -> Result<
-    (
-        BTreeMap<String, (Observation, Option<Expected>)>,
-        Vec<String>,
-    ),
-    HarnessError,
-> {
+) -> Result<(BTreeMap<String, Observation>, Vec<String>), HarnessError> {
     let mut engine = Engine::new(profile, opts).map_err(HarnessError)?;
-    let mut results: BTreeMap<String, (Observation, Option<Expected>)> = BTreeMap::new();
+    let mut results: BTreeMap<String, Observation> = BTreeMap::new();
     let max_restarts = if opts.max_restarts == 0 {
         25
     } else {
@@ -683,10 +684,10 @@ fn observe_all<'a>(
     let mut pending: VecDeque<usize> = (0..jobs.len()).collect();
     let mut solo: Vec<bool> = vec![false; jobs.len()];
     let fail_all = |pending: &mut VecDeque<usize>,
-                    results: &mut BTreeMap<String, (Observation, Option<Expected>)>,
+                    results: &mut BTreeMap<String, Observation>,
                     obs: Observation| {
         while let Some(i) = pending.pop_front() {
-            results.insert(jobs[i].case.id.clone(), (obs.clone(), None));
+            results.insert(jobs[i].case.id.clone(), obs.clone());
         }
     };
     if let Err(e) = engine.start() {
@@ -791,14 +792,11 @@ fn observe_all<'a>(
                             // Values are combined at grading (they depend on the expectation).
                             results.insert(
                                 jobs[i].case.id.clone(),
-                                (
-                                    Observation::Observed {
-                                        values: per[k].clone(),
-                                        rejected: if chosen.len() == 1 { rejected } else { None },
-                                        window: chosen.len(),
-                                    },
-                                    None,
-                                ),
+                                Observation::Observed {
+                                    values: per[k].clone(),
+                                    rejected,
+                                    window: chosen.len(),
+                                },
                             );
                         }
                     }
@@ -820,7 +818,7 @@ fn observe_all<'a>(
                         } else {
                             Observation::Crash(format!("invalid output: {why}"))
                         };
-                        results.insert(jobs[chosen[0]].case.id.clone(), (obs, None));
+                        results.insert(jobs[chosen[0]].case.id.clone(), obs);
                     }
                 }
             }
@@ -853,10 +851,7 @@ fn observe_all<'a>(
                         format!("{detail}; server output ends: {t}")
                     };
                     for &i in &chosen {
-                        results.insert(
-                            jobs[i].case.id.clone(),
-                            (Observation::Crash(detail.clone()), None),
-                        );
+                        results.insert(jobs[i].case.id.clone(), Observation::Crash(detail.clone()));
                     }
                 } else {
                     for &i in chosen.iter().rev() {
@@ -898,7 +893,7 @@ fn observe_all<'a>(
                     ))
                 };
                 for &i in &chosen {
-                    results.insert(jobs[i].case.id.clone(), (obs.clone(), None));
+                    results.insert(jobs[i].case.id.clone(), obs.clone());
                 }
                 if engine.failed_windows >= MAX_FAILED_WINDOWS {
                     let rest = match &obs {
@@ -1039,14 +1034,11 @@ pub fn run(suite: &Suite, opts: &DaemonOptions) -> Result<Report, HarnessError> 
                     r.detail = reason;
                 } else {
                     let (status, detail, got) = match observed.get(&case.id) {
-                        Some((
-                            Observation::Observed {
-                                values,
-                                rejected,
-                                window,
-                            },
-                            _,
-                        )) => {
+                        Some(Observation::Observed {
+                            values,
+                            rejected,
+                            window,
+                        }) => {
                             let combined = drop_also(
                                 combine_events(values, &e, &profile),
                                 &case_bases(case, &profile),
@@ -1060,15 +1052,17 @@ pub fn run(suite: &Suite, opts: &DaemonOptions) -> Result<Report, HarnessError> 
                                 .map(|(k, v)| (k.clone(), Value::String(expect::show(*v))))
                                 .collect();
                             let mut got = json!({ "flushed": flushed, "window_cases": window });
-                            if let Some(r) = rejected {
-                                got["rejected_lines"] = json!(r);
+                            match (rejected, window) {
+                                (Some(r), 1) => got["rejected_lines"] = json!(r),
+                                (Some(r), _) => got["rejected_lines_in_window"] = json!(r),
+                                (None, _) => {}
                             }
                             (status, detail, got)
                         }
-                        Some((Observation::Crash(why), _)) => {
+                        Some(Observation::Crash(why)) => {
                             (Status::Crash, why.clone(), json!({ "crash": why }))
                         }
-                        Some((Observation::Timeout(why), _)) => {
+                        Some(Observation::Timeout(why)) => {
                             (Status::Timeout, why.clone(), json!({ "timeout": true }))
                         }
                         None => (

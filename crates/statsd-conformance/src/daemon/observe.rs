@@ -34,7 +34,8 @@ pub fn parse_graphite_line(line: &[u8]) -> Option<Event> {
     if text.trim().is_empty() {
         return None;
     }
-    let mut parts = text.split_whitespace();
+    // Graphite splits on ASCII blanks only (a name may hold U+00A0).
+    let mut parts = text.split([' ', '\t']).filter(|p| !p.is_empty());
     let parsed = (|| {
         let name = parts.next()?;
         let value = parts.next()?;

@@ -146,6 +146,10 @@ pub struct Aggregates {
     /// Names written but not graded.
     #[serde(default)]
     pub also: Vec<String>,
+    /// Factors the server applies to aggregates (`{ min = 0.001 }` for a
+    /// server that writes timers in seconds).
+    #[serde(default)]
+    pub scale: BTreeMap<String, f64>,
     /// Aggregate to template.
     #[serde(flatten)]
     pub templates: BTreeMap<String, String>,
@@ -237,6 +241,13 @@ impl Compiled {
                     TYPES.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(", ")
                 ));
             };
+            for (agg, f) in &aggs.scale {
+                if !allowed.contains(&agg.as_str()) || !f.is_finite() {
+                    return Err(format!(
+                        "[metrics.{ty}] scale.{agg}: not an aggregate of {ty}, or not a finite number"
+                    ));
+                }
+            }
             for (agg, template) in &aggs.templates {
                 if !allowed.contains(&agg.as_str()) {
                     return Err(format!(
@@ -336,6 +347,16 @@ impl Compiled {
             .templates
             .get(agg)
             .map(|t| t.replace("{name}", name))
+    }
+
+    /// The factor the server applies to `ty`'s aggregate `agg` (default 1).
+    pub fn scale(&self, ty: &str, agg: &str) -> f64 {
+        self.profile
+            .metrics
+            .get(ty)
+            .and_then(|a| a.scale.get(agg))
+            .copied()
+            .unwrap_or(1.0)
     }
 
     /// Every name (exact) and prefix (from `also` templates ending in `*`)
