@@ -538,3 +538,21 @@ fn a_bad_profile_is_a_harness_error() {
     let err = daemon::run(&suite(), &opts).unwrap_err();
     assert!(err.0.contains("graphite or prometheus"), "{err}");
 }
+
+#[test]
+fn every_shipped_profile_is_valid() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../conformance/peers/profiles");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            let p = statsd_conformance::daemon::profile::Compiled::load(&path)
+                .unwrap_or_else(|e| panic!("{e}"));
+            // Examples say so in their name and in the profile.
+            let named_example = path.to_string_lossy().ends_with(".example.toml");
+            assert_eq!(p.profile.example, named_example, "{}", path.display());
+            n += 1;
+        }
+    }
+    assert!(n >= 6, "{n} profiles in {}", dir.display());
+}

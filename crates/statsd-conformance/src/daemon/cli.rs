@@ -18,7 +18,7 @@ Example:
   statsd-conformance daemon --profile conformance/peers/profiles/etsy-statsd.toml --json etsy.json
   statsd-conformance daemon --profile mine.toml --send udp://127.0.0.1:8125 --dialect etsy
 
-The profile (TOML; schema spec-vectors/schema/daemon-profile.schema.json) says how the server names \
+The profile (TOML; schema conformance/peers/profiles/profile.schema.json) says how the server names \
 and aggregates what it flushes; conformance/peers/README.md shows how to write one.")]
 pub struct DaemonArgs {
     /// The server's profile (TOML).

@@ -69,6 +69,17 @@ fn profile_type(kind: &str) -> &str {
 /// The expected observation of `outcome` (its accepted lines, applied in
 /// order to a server that has no state for their names).
 pub fn expected(outcome: &Outcome, profile: &Compiled) -> Expected {
+    expected_from(outcome, profile, &BTreeMap::new())
+}
+
+/// [`expected`] for a server that already holds gauges: `start` maps a
+/// gauge's flushed name to its flushed value before the case; a delta
+/// applies to it.
+pub fn expected_from(
+    outcome: &Outcome,
+    profile: &Compiled,
+    start: &BTreeMap<String, f64>,
+) -> Expected {
     let mut accs: BTreeMap<(String, String), Acc> = BTreeMap::new();
     let mut unmapped = Vec::new();
     for line in &outcome.lines {
@@ -86,15 +97,22 @@ pub fn expected(outcome: &Outcome, profile: &Compiled) -> Expected {
             continue;
         }
         let name = profile.sanitize(&raw);
+        let acc_key = (ty.clone(), name.clone());
         let rate = m.sample_rate.as_deref().map_or(1.0, num);
-        let acc = accs.entry((ty.clone(), name)).or_default();
+        let acc = accs.entry(acc_key).or_default();
         for v in &m.values {
             match ty.as_str() {
                 "counter" | "meter" => acc.sum += num(v) / rate,
                 "gauge" => {
                     let x = num(v);
+                    let held = || {
+                        profile
+                            .flushed("gauge", "value", &name)
+                            .and_then(|f| start.get(&f).copied())
+                            .map_or(0.0, |b| b / profile.scale("gauge", "value"))
+                    };
                     acc.gauge = Some(if m.delta {
-                        acc.gauge.unwrap_or(0.0) + x
+                        acc.gauge.unwrap_or_else(held) + x
                     } else {
                         x
                     });

@@ -107,6 +107,8 @@ struct Job<'a> {
     /// Flushed names it may produce.
     exact: BTreeSet<String>,
     prefixes: Vec<String>,
+    /// Expected flushed names of non-cumulative aggregates.
+    expected: BTreeSet<String>,
 }
 
 impl Job<'_> {
@@ -169,6 +171,10 @@ fn case_bases(case: &Case, profile: &Compiled) -> BTreeSet<String> {
 
 /// Drops what the profile's `also` templates give for the case's names
 /// (written by the server, not graded), unless it is expected.
+///
+/// A running total that did not move is not in a scrape's observation: when
+/// the case left other traces (an `also` name, another graded name), an
+/// expected cumulative aggregate that is missing counts as an increase of 0.
 fn drop_also(
     combined: BTreeMap<String, f64>,
     bases: &BTreeSet<String>,
@@ -182,13 +188,22 @@ fn drop_also(
         exact.extend(x);
         prefixes.extend(p);
     }
-    combined
+    let evidence = !combined.is_empty();
+    let mut kept: BTreeMap<String, f64> = combined
         .into_iter()
         .filter(|(k, _)| {
             e.values.contains_key(k)
                 || !(exact.contains(k) || prefixes.iter().any(|p| k.starts_with(p.as_str())))
         })
-        .collect()
+        .collect();
+    if evidence {
+        for (name, v) in &e.values {
+            if profile.is_cumulative(&v.ty, &v.agg) && !kept.contains_key(name) {
+                kept.insert(name.clone(), 0.0);
+            }
+        }
+    }
+    kept
 }
 
 fn placeholders(text: &str, vars: &BTreeMap<&str, String>) -> String {
@@ -245,6 +260,8 @@ struct Engine<'p> {
     used: HashMap<String, u64>,
     failed_windows: usize,
     notes: Vec<String>,
+    /// The scrape that closed the last window (the next window's baseline).
+    last_scrape: Option<BTreeMap<String, f64>>,
 }
 
 /// The result of one window.
@@ -313,6 +330,7 @@ impl<'p> Engine<'p> {
             used: HashMap::new(),
             failed_windows: 0,
             notes: Vec::new(),
+            last_scrape: None,
         })
     }
 
@@ -330,6 +348,7 @@ impl<'p> Engine<'p> {
         }
         self.sender = None;
         self.used.clear();
+        self.last_scrape = None;
         if let Some(spec) = &self.profile.profile.server {
             if let (Some(config), Some(dir)) = (&spec.config, self.vars.get("dir")) {
                 let name = spec
@@ -361,6 +380,7 @@ impl<'p> Engine<'p> {
         while Instant::now() < deadline {
             match self.window_run(
                 &[],
+                &BTreeSet::new(),
                 Duration::from_millis(
                     (self.profile.profile.flush_interval_ms * 3 + 500).min(timeout),
                 ),
@@ -403,7 +423,12 @@ impl<'p> Engine<'p> {
     }
 
     /// Sends `cases` and the marker, waits for the marker's flush.
-    fn window_run(&mut self, cases: &[&[u8]], timeout: Duration) -> WindowEnd {
+    fn window_run(
+        &mut self,
+        cases: &[&[u8]],
+        interesting: &BTreeSet<String>,
+        timeout: Duration,
+    ) -> WindowEnd {
         self.window += 1;
         let w = self.window;
         let p = &self.profile.profile;
@@ -423,8 +448,14 @@ impl<'p> Engine<'p> {
                 ));
             }
         }
+        let reuse = self.last_scrape.take();
         let baseline = match &self.prometheus {
-            Some(url) => match observe::scrape(url, Duration::from_secs(5)) {
+            Some(_) if reuse.is_some() => reuse,
+            Some(url) => match observe::scrape(
+                url,
+                Duration::from_secs(5),
+                p.observe.prometheus_labels.as_deref(),
+            ) {
                 Ok(b) => Some(b),
                 Err(e) => {
                     if let Some(why) = self.server_gone() {
@@ -466,23 +497,36 @@ impl<'p> Engine<'p> {
             .profile
             .flushed("gauge", "value", &marker_name)
             .unwrap_or_default();
+        let marker_value = w as f64 * self.profile.scale("gauge", "value");
         let deadline = Instant::now() + timeout;
         let settle = Duration::from_millis(self.profile.settle_ms());
         let rejected_name = p.rejected_counter.clone();
         if let Some(url) = self.prometheus.clone() {
-            let poll = Duration::from_millis((p.flush_interval_ms / 2).clamp(20, 250));
+            let poll = Duration::from_millis((p.flush_interval_ms / 10).clamp(20, 100));
             let baseline = baseline.unwrap_or_default();
             loop {
                 if let Some(why) = self.server_gone() {
                     return WindowEnd::Died(why);
                 }
-                match observe::scrape(&url, Duration::from_secs(5)) {
-                    Ok(now) if now.get(&marker_flushed) == Some(&(w as f64)) => {
+                match observe::scrape(
+                    &url,
+                    Duration::from_secs(5),
+                    p.observe.prometheus_labels.as_deref(),
+                ) {
+                    Ok(now) if now.get(&marker_flushed) == Some(&marker_value) => {
                         let mut events = Vec::new();
                         let mut rejected = None;
                         for (k, v) in &now {
                             let before = baseline.get(k).copied();
-                            if before == Some(*v) {
+                            // Unchanged: not this window's, unless a case of
+                            // the window expects it (a gauge set again to its
+                            // value, a timer with the same statistics again).
+                            // Zero is a reset statistic (nothing collected):
+                            // kept only when a case of the window expects it.
+                            let expected = interesting.contains(k);
+                            let changed = before != Some(*v);
+                            let keep = expected || (changed && *v != 0.0);
+                            if !keep {
                                 continue;
                             }
                             if Some(k) == rejected_name.as_ref() {
@@ -495,6 +539,7 @@ impl<'p> Engine<'p> {
                                 });
                             }
                         }
+                        self.last_scrape = Some(now);
                         return WindowEnd::Marker {
                             events,
                             garbage: Vec::new(),
@@ -544,7 +589,7 @@ impl<'p> Engine<'p> {
                 match ev {
                     Event::Line { name, value } => {
                         if name == marker_flushed {
-                            if value == w as f64 && marker_at.is_none() {
+                            if value == marker_value && marker_at.is_none() {
                                 marker_at = Some(Instant::now());
                             }
                         } else if Some(&name) == rejected_name.as_ref() {
@@ -659,9 +704,13 @@ fn observe_all<'a>(
         .iter()
         .map(|case| {
             let mut bases = case_bases(case, profile);
+            let mut expected = BTreeSet::new();
             for e in expectations_of(case) {
-                for name in e.values.keys() {
+                for (name, v) in &e.values {
                     bases.insert(name.clone());
+                    if !profile.is_cumulative(&v.ty, &v.agg) {
+                        expected.insert(name.clone());
+                    }
                 }
             }
             let mut exact = BTreeSet::new();
@@ -676,6 +725,7 @@ fn observe_all<'a>(
                 bases,
                 exact,
                 prefixes,
+                expected,
             }
         })
         .collect();
@@ -706,7 +756,10 @@ fn observe_all<'a>(
     let cooldown = profile.profile.isolation.cooldown_windows as u64;
     let persistent = profile.profile.isolation.persistent;
     let timeout = Duration::from_millis(profile.window_timeout_ms());
-    while !pending.is_empty() {
+    // Windows to run as they are: halves of a window whose flush could not
+    // be split among its cases.
+    let mut forced: VecDeque<Vec<usize>> = VecDeque::new();
+    while !pending.is_empty() || !forced.is_empty() {
         // Build a window.
         let next_window = engine.window + 1;
         let mut chosen: Vec<usize> = Vec::new();
@@ -717,7 +770,18 @@ fn observe_all<'a>(
                 Some(&last) => next_window > last + cooldown,
             })
         };
-        for &i in &pending {
+        if let Some(group) = forced.front() {
+            if group.iter().all(|&i| eligible(i, &engine.used)) {
+                chosen = forced.pop_front().unwrap_or_default();
+            } else if persistent {
+                // Restarted below, like any window that cannot be built.
+            } else {
+                let _ = engine.window_run(&[], &BTreeSet::new(), timeout);
+                continue;
+            }
+        }
+        let from_pending = chosen.is_empty() && forced.is_empty();
+        for &i in pending.iter().filter(|_| from_pending) {
             if chosen.len() >= window_cap {
                 break;
             }
@@ -756,7 +820,7 @@ fn observe_all<'a>(
                 }
             } else {
                 // Let names rest: an empty window.
-                let _ = engine.window_run(&[], timeout);
+                let _ = engine.window_run(&[], &BTreeSet::new(), timeout);
             }
             continue;
         }
@@ -768,7 +832,11 @@ fn observe_all<'a>(
         }
         let payloads: Vec<Vec<u8>> = chosen.iter().map(|&i| jobs[i].case.bytes()).collect();
         let refs: Vec<&[u8]> = payloads.iter().map(Vec::as_slice).collect();
-        let end = engine.window_run(&refs, timeout);
+        let interesting: BTreeSet<String> = chosen
+            .iter()
+            .flat_map(|&i| jobs[i].expected.iter().cloned())
+            .collect();
+        let end = engine.window_run(&refs, &interesting, timeout);
         let window_jobs: Vec<&Job<'_>> = chosen.iter().map(|&i| &jobs[i]).collect();
         match end {
             WindowEnd::Marker {
@@ -802,14 +870,13 @@ fn observe_all<'a>(
                     }
                     Err(why) if chosen.len() > 1 => {
                         engine.log(&format!(
-                            "window {}: {why}: re-running its {} cases one by one",
+                            "window {}: {why}: re-running its {} cases in two halves",
                             engine.window,
                             chosen.len()
                         ));
-                        for &i in chosen.iter().rev() {
-                            solo[i] = true;
-                            pending.push_front(i);
-                        }
+                        let (a, b) = chosen.split_at(chosen.len() / 2);
+                        forced.push_front(b.to_vec());
+                        forced.push_front(a.to_vec());
                     }
                     Err(why) => {
                         let obs = if garbage.is_empty() {
@@ -1013,7 +1080,16 @@ pub fn run(suite: &Suite, opts: &DaemonOptions) -> Result<Report, HarnessError> 
                 continue;
             };
             if selected(&case.id, d, "decode") {
-                let e = expect::expected(outcome, &profile);
+                let mut e = expect::expected(outcome, &profile);
+                if profile.profile.isolation.gauges_persist {
+                    if let Some(Observation::Observed { values, .. }) = observed.get(&case.id) {
+                        let start: BTreeMap<String, f64> = values
+                            .iter()
+                            .filter_map(|f| f.before.map(|b| (f.name.clone(), b)))
+                            .collect();
+                        e = expect::expected_from(outcome, &profile, &start);
+                    }
+                }
                 let mut r = CaseResult {
                     id: case.id.clone(),
                     dialect: d.clone(),

@@ -202,7 +202,12 @@ fn read_loop(mut stream: TcpStream, shared: &Arc<Shared>) {
 /// One Prometheus scrape: series (`name{label="v",...}`, labels sorted) to
 /// value. Summary quantiles and histogram buckets are left out (their `_sum`
 /// and `_count` series are kept).
-pub fn scrape(url: &str, timeout: Duration) -> Result<BTreeMap<String, f64>, String> {
+/// `labels`: the labels kept in series keys (`None`: all).
+pub fn scrape(
+    url: &str,
+    timeout: Duration,
+    labels: Option<&[String]>,
+) -> Result<BTreeMap<String, f64>, String> {
     let config = ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
         .http_status_as_error(true)
@@ -218,11 +223,15 @@ pub fn scrape(url: &str, timeout: Duration) -> Result<BTreeMap<String, f64>, Str
         .limit(64 * 1024 * 1024)
         .read_to_string()
         .map_err(|e| format!("GET {url}: {e}"))?;
-    parse_exposition(&body)
+    parse_exposition(&body, labels)
 }
 
-/// Parses a Prometheus text exposition into series and values.
-pub fn parse_exposition(body: &str) -> Result<BTreeMap<String, f64>, String> {
+/// Parses a Prometheus text exposition into series and values, keeping only
+/// `labels` in the series keys (`None`: all labels).
+pub fn parse_exposition(
+    body: &str,
+    labels: Option<&[String]>,
+) -> Result<BTreeMap<String, f64>, String> {
     let lines = body.lines().map(|l| Ok(l.to_string()));
     let parsed = prometheus_parse::Scrape::parse(lines).map_err(|e| e.to_string())?;
     let mut out = BTreeMap::new();
@@ -233,10 +242,16 @@ pub fn parse_exposition(body: &str) -> Result<BTreeMap<String, f64>, String> {
             | prometheus_parse::Value::Untyped(v) => v,
             _ => continue,
         };
-        let key = if s.labels.is_empty() {
+        let kept: BTreeMap<&String, &String> = s
+            .labels
+            .iter()
+            .filter(|(k, _)| labels.is_none_or(|l| l.contains(*k)))
+            .collect();
+        let key = if kept.is_empty() {
             s.metric.clone()
         } else {
-            format!("{}{{{}}}", s.metric, s.labels)
+            let inner: Vec<String> = kept.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
+            format!("{}{{{}}}", s.metric, inner.join(","))
         };
         out.insert(key, value);
     }
@@ -309,11 +324,13 @@ mod tests {
     #[test]
     fn expositions() {
         let body = "# TYPE a counter\na_total{x=\"1\",b=\"2\"} 3\nc 4\n# TYPE s summary\ns{quantile=\"0.5\"} 1\ns_sum 2\ns_count 3\n";
-        let m = parse_exposition(body).unwrap();
+        let m = parse_exposition(body, None).unwrap();
+        let only_x = parse_exposition(body, Some(&["x".to_string()])).unwrap();
+        assert_eq!(only_x["a_total{x=\"1\"}"], 3.0);
         assert_eq!(m["a_total{b=\"2\",x=\"1\"}"], 3.0);
         assert_eq!(m["c"], 4.0);
         assert_eq!(m["s_count"], 3.0);
-        assert!(parse_exposition("<html>oops</html>").is_err());
-        assert!(parse_exposition("").unwrap().is_empty());
+        assert!(parse_exposition("<html>oops</html>", None).is_err());
+        assert!(parse_exposition("", None).unwrap().is_empty());
     }
 }

@@ -1,5 +1,5 @@
 //! Daemon profiles: a TOML file that says how a StatsD server names and
-//! aggregates what it flushes (schema: `spec-vectors/schema/daemon-profile.schema.json`,
+//! aggregates what it flushes (schema: `conformance/peers/profiles/profile.schema.json`,
 //! documentation: `conformance/peers/README.md`).
 
 use std::collections::BTreeMap;
@@ -108,6 +108,10 @@ pub struct Observe {
     /// A Prometheus text-exposition URL the runner scrapes.
     #[serde(default)]
     pub prometheus: Option<String>,
+    /// The labels kept in Prometheus series keys (default: all), so that
+    /// templates need not spell out labels that carry no information.
+    #[serde(default)]
+    pub prometheus_labels: Option<Vec<String>>,
     /// Aggregates (`counter.sum`, `timer.count`, ...) the server exposes as
     /// running totals: the runner grades their increase over a window.
     #[serde(default)]
@@ -135,6 +139,13 @@ pub struct Names {
     /// Names longer than this many bytes are cut (after the rules).
     #[serde(default)]
     pub max_len: Option<usize>,
+    /// Lower-case the name (ASCII) after the rules.
+    #[serde(default)]
+    pub lowercase: bool,
+    /// Read the name byte by byte (each byte one character, as Latin-1) before
+    /// the rules, for servers that rewrite names per byte.
+    #[serde(default)]
+    pub bytes: bool,
 }
 
 /// The templates of one metric type: aggregate name to template (`{name}` is
@@ -179,6 +190,11 @@ pub struct Isolation {
     /// (Graphite; default: a quarter flush interval, 20-250 ms).
     #[serde(default)]
     pub settle_ms: Option<u64>,
+    /// The server keeps gauges (a delta applies to the value the gauge had
+    /// before the case, read from the previous observation) instead of
+    /// dropping them between windows.
+    #[serde(default)]
+    pub gauges_persist: bool,
     /// Send the cases of a window this many milliseconds apart (default 0).
     #[serde(default)]
     pub send_gap_ms: u64,
@@ -192,6 +208,7 @@ impl Default for Isolation {
             window_cases: default_window(),
             window_timeout_ms: None,
             settle_ms: None,
+            gauges_persist: false,
             send_gap_ms: 0,
         }
     }
@@ -323,9 +340,16 @@ impl Compiled {
 
     /// A metric name as the server writes it into `{name}`.
     pub fn sanitize(&self, raw: &[u8]) -> String {
-        let mut name = String::from_utf8_lossy(raw).into_owned();
+        let mut name = if self.profile.names.bytes {
+            raw.iter().map(|&b| char::from(b)).collect()
+        } else {
+            String::from_utf8_lossy(raw).into_owned()
+        };
         for (re, rep) in &self.rules {
             name = re.replace_all(&name, rep.as_str()).into_owned();
+        }
+        if self.profile.names.lowercase {
+            name.make_ascii_lowercase();
         }
         if let Some(max) = self.profile.names.max_len {
             if name.len() > max {
