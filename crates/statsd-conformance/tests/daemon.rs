@@ -556,3 +556,19 @@ fn every_shipped_profile_is_valid() {
     }
     assert!(n >= 6, "{n} profiles in {}", dir.display());
 }
+
+#[test]
+fn the_readme_profile_is_valid_and_short() {
+    let readme =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../conformance/peers/README.md");
+    let text = std::fs::read_to_string(&readme).unwrap();
+    let start = text.find("```toml\n").expect("a toml block") + "```toml\n".len();
+    let block = &text[start..start + text[start..].find("```").unwrap()];
+    assert!(block.lines().count() < 15, "{block}");
+    let p = statsd_conformance::daemon::profile::Compiled::parse(block, PathBuf::from("."))
+        .unwrap_or_else(|e| panic!("{e}\n{block}"));
+    assert_eq!(
+        p.flushed("counter", "sum", "a").as_deref(),
+        Some("stats.counters.a.count")
+    );
+}
