@@ -17,6 +17,8 @@ pub struct ExpValue {
     pub ty: String,
     /// The aggregate (`sum`, `count`, `min`, `max`, `value`).
     pub agg: String,
+    /// The sanitised metric name (`{name}`).
+    pub base: String,
     /// The value.
     pub value: f64,
 }
@@ -162,6 +164,7 @@ pub fn expected_from(
                     ExpValue {
                         ty: ty.clone(),
                         agg: agg.to_string(),
+                        base: name.clone(),
                         value: v * profile.scale(&ty, agg),
                     },
                 );

@@ -169,22 +169,23 @@ fn case_bases(case: &Case, profile: &Compiled) -> BTreeSet<String> {
     bases
 }
 
-/// Drops what the profile's `also` templates give for the case's names
-/// (written by the server, not graded), unless it is expected.
+/// Drops what the profile's `also` templates give for the metrics the case
+/// expects (written by the server with them, not graded). What the server
+/// wrote for a metric the case does not expect stays, and is graded as
+/// unexpected.
 ///
 /// A running total that did not move is not in a scrape's observation: when
 /// the case left other traces (an `also` name, another graded name), an
 /// expected cumulative aggregate that is missing counts as an increase of 0.
 fn drop_also(
     combined: BTreeMap<String, f64>,
-    bases: &BTreeSet<String>,
     e: &Expected,
     profile: &Compiled,
 ) -> BTreeMap<String, f64> {
     let mut exact = BTreeSet::new();
     let mut prefixes = Vec::new();
-    for b in bases {
-        let (x, p) = profile.also_names(b);
+    for v in e.values.values() {
+        let (x, p) = profile.also_names(&v.ty, &v.base);
         exact.extend(x);
         prefixes.extend(p);
     }
@@ -1115,12 +1116,8 @@ pub fn run(suite: &Suite, opts: &DaemonOptions) -> Result<Report, HarnessError> 
                             rejected,
                             window,
                         }) => {
-                            let combined = drop_also(
-                                combine_events(values, &e, &profile),
-                                &case_bases(case, &profile),
-                                &e,
-                                &profile,
-                            );
+                            let combined =
+                                drop_also(combine_events(values, &e, &profile), &e, &profile);
                             let (status, detail) =
                                 expect::grade(outcome.verdict, &e, &combined, profile.tolerance());
                             let flushed: serde_json::Map<String, Value> = combined
@@ -1251,5 +1248,68 @@ fn unimplemented_encode(
         expected,
         got: Value::Null,
         stderr_tail: String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vectors::Outcome;
+    use statsd_wire_protocol::LineResult;
+
+    fn profile() -> Compiled {
+        Compiled::parse(
+            r#"
+name = "t"
+flush_interval_ms = 50
+[observe]
+graphite = "127.0.0.1:0"
+[metrics.gauge]
+value = "g.{name}"
+[metrics.timer]
+count = "t.{name}.count"
+also = ["t.{name}.*"]
+"#,
+            PathBuf::from("."),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn also_names_only_hide_what_is_expected() {
+        let p = profile();
+        let flushed: BTreeMap<String, f64> = [("t.a.count", 1.0), ("t.a.mean", 5.0)]
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
+        // A rejected timer line that the server aggregated: its `also`
+        // names are not hidden.
+        let none = Expected::default();
+        let kept = drop_also(flushed.clone(), &none, &p);
+        assert_eq!(kept.len(), 2, "{kept:?}");
+        // An accepted timer: only the graded name stays.
+        let o = Outcome {
+            verdict: Verdict::Accept,
+            lines: vec![LineResult {
+                ok: true,
+                metric: Some(
+                    serde_json::from_str(r#"{"name":"a","type":"timer","values":["5"]}"#).unwrap(),
+                ),
+                error: None,
+            }],
+            canonical: None,
+        };
+        let e = expect::expected(&o, &p);
+        let kept = drop_also(flushed, &e, &p);
+        assert_eq!(kept.keys().collect::<Vec<_>>(), vec!["t.a.count"]);
+    }
+
+    #[test]
+    fn input_bases_cover_the_usual_splits() {
+        let p = profile();
+        let b = input_bases(b"a:1|c\n b c|x\r\nbare", &p);
+        for want in ["a", "b c", " b c", "bare"] {
+            assert!(b.contains(want), "{want:?} not in {b:?}");
+        }
     }
 }

@@ -403,18 +403,21 @@ impl Compiled {
         (exact, prefixes)
     }
 
-    /// The names (exact) and prefixes the `also` templates give for the
-    /// sanitised `name`: written for a metric, never graded.
-    pub fn also_names(&self, name: &str) -> (Vec<String>, Vec<String>) {
+    /// The names (exact) and prefixes that `ty`'s `also` templates give for
+    /// the sanitised `name`: written for such a metric, never graded.
+    pub fn also_names(&self, ty: &str, name: &str) -> (Vec<String>, Vec<String>) {
         let mut exact = Vec::new();
         let mut prefixes = Vec::new();
-        for aggs in self.profile.metrics.values() {
-            for t in &aggs.also {
-                let t = t.replace("{name}", name);
-                match t.strip_suffix('*') {
-                    Some(p) => prefixes.push(p.to_string()),
-                    None => exact.push(t),
-                }
+        for t in self
+            .profile
+            .metrics
+            .get(ty)
+            .map_or(&[][..], |a| &a.also[..])
+        {
+            let t = t.replace("{name}", name);
+            match t.strip_suffix('*') {
+                Some(p) => prefixes.push(p.to_string()),
+                None => exact.push(t),
             }
         }
         (exact, prefixes)
