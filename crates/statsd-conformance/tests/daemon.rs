@@ -546,8 +546,7 @@ fn every_shipped_profile_is_valid() {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") {
-            let p = statsd_conformance::daemon::profile::Compiled::load(&path)
-                .unwrap_or_else(|e| panic!("{e}"));
+            let p = daemon::profile::Compiled::load(&path).unwrap_or_else(|e| panic!("{e}"));
             // Examples say so in their name and in the profile.
             let named_example = path.to_string_lossy().ends_with(".example.toml");
             assert_eq!(p.profile.example, named_example, "{}", path.display());
@@ -565,7 +564,7 @@ fn the_readme_profile_is_valid_and_short() {
     let start = text.find("```toml\n").expect("a toml block") + "```toml\n".len();
     let block = &text[start..start + text[start..].find("```").unwrap()];
     assert!(block.lines().count() < 15, "{block}");
-    let p = statsd_conformance::daemon::profile::Compiled::parse(block, PathBuf::from("."))
+    let p = daemon::profile::Compiled::parse(block, PathBuf::from("."))
         .unwrap_or_else(|e| panic!("{e}\n{block}"));
     assert_eq!(
         p.flushed("counter", "sum", "a").as_deref(),
