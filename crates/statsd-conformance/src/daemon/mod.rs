@@ -846,7 +846,15 @@ fn observe_all<'a>(
                 rejected,
             } => {
                 engine.failed_windows = 0;
-                let attributed = if garbage.is_empty() {
+                let split_rejected = profile.profile.isolation.split_rejected
+                    && chosen.len() > 1
+                    && rejected.is_some_and(|r| r != 0.0);
+                let attributed = if split_rejected {
+                    Err(format!(
+                        "{} rejected lines counted",
+                        rejected.map(expect::show).unwrap_or_default()
+                    ))
+                } else if garbage.is_empty() {
                     attribute(&window_jobs, &events)
                 } else {
                     Err(format!(
@@ -1118,8 +1126,26 @@ pub fn run(suite: &Suite, opts: &DaemonOptions) -> Result<Report, HarnessError> 
                         }) => {
                             let combined =
                                 drop_also(combine_events(values, &e, &profile), &e, &profile);
-                            let (status, detail) =
+                            let (mut status, mut detail) =
                                 expect::grade(outcome.verdict, &e, &combined, profile.tolerance());
+                            // A solo window's rejected-line count belongs to the case.
+                            if let (Some(r), 1) = (rejected, window) {
+                                if *r > 0.0
+                                    && outcome.verdict == Verdict::Accept
+                                    && status == Status::Pass
+                                {
+                                    status = Status::ShouldHaveAccepted;
+                                    detail = format!(
+                                        "the server counted {} rejected lines ({})",
+                                        expect::show(*r),
+                                        profile
+                                            .profile
+                                            .rejected_counter
+                                            .as_deref()
+                                            .unwrap_or_default()
+                                    );
+                                }
+                            }
                             let flushed: serde_json::Map<String, Value> = combined
                                 .iter()
                                 .map(|(k, v)| (k.clone(), Value::String(expect::show(*v))))

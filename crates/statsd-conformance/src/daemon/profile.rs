@@ -195,6 +195,11 @@ pub struct Isolation {
     /// dropping them between windows.
     #[serde(default)]
     pub gauges_persist: bool,
+    /// When the rejected-line counter moved in a window of several cases,
+    /// run it again in halves until each rejection is attributed to one case
+    /// (default `true`; only with `rejected_counter`).
+    #[serde(default = "yes")]
+    pub split_rejected: bool,
     /// Send the cases of a window this many milliseconds apart (default 0).
     #[serde(default)]
     pub send_gap_ms: u64,
@@ -209,9 +214,14 @@ impl Default for Isolation {
             window_timeout_ms: None,
             settle_ms: None,
             gauges_persist: false,
+            split_rejected: true,
             send_gap_ms: 0,
         }
     }
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn default_window() -> usize {
