@@ -141,7 +141,12 @@ fn input_bases(bytes: &[u8], profile: &Compiled) -> BTreeSet<String> {
             }
             let colon = piece.iter().position(|&b| b == b':').unwrap_or(piece.len());
             let pipe = piece.iter().position(|&b| b == b'|').unwrap_or(piece.len());
-            for cut in [colon, pipe.min(colon), pipe, piece.len()] {
+            // collectd names run to the last ':' before the first '|'.
+            let last_colon = piece[..pipe]
+                .iter()
+                .rposition(|&b| b == b':')
+                .unwrap_or(pipe);
+            for cut in [colon, pipe.min(colon), pipe, last_colon, piece.len()] {
                 out.insert(profile.sanitize(&piece[..cut]));
                 out.insert(profile.sanitize(piece[..cut].trim_ascii()));
             }
@@ -477,7 +482,8 @@ impl<'p> Engine<'p> {
             }
         }
         let marker_name = self.profile.marker();
-        let marker_line = format!("{marker_name}:{w}|g");
+        let (marker_ty, marker_agg, marker_letter) = self.profile.marker_kind();
+        let marker_line = format!("{marker_name}:{w}|{marker_letter}");
         let gap = Duration::from_millis(p.isolation.send_gap_ms);
         for bytes in cases.iter().copied().chain([marker_line.as_bytes()]) {
             if let Some(why) = self.server_gone() {
@@ -496,9 +502,16 @@ impl<'p> Engine<'p> {
         }
         let marker_flushed = self
             .profile
-            .flushed("gauge", "value", &marker_name)
+            .flushed(marker_ty, marker_agg, &marker_name)
             .unwrap_or_default();
-        let marker_value = w as f64 * self.profile.scale("gauge", "value");
+        let marker_value = w as f64 * self.profile.scale(marker_ty, marker_agg);
+        let tolerance = self.profile.tolerance();
+        let (marker_also, marker_prefixes) = self.profile.all_names(&marker_name);
+        let is_marker = |name: &str| {
+            name == marker_flushed
+                || marker_also.iter().any(|n| n == name)
+                || marker_prefixes.iter().any(|p| name.starts_with(p.as_str()))
+        };
         let deadline = Instant::now() + timeout;
         let settle = Duration::from_millis(self.profile.settle_ms());
         let rejected_name = p.rejected_counter.clone();
@@ -514,7 +527,11 @@ impl<'p> Engine<'p> {
                     Duration::from_secs(5),
                     p.observe.prometheus_labels.as_deref(),
                 ) {
-                    Ok(now) if now.get(&marker_flushed) == Some(&marker_value) => {
+                    Ok(now)
+                        if now
+                            .get(&marker_flushed)
+                            .is_some_and(|v| expect::same(*v, marker_value, tolerance)) =>
+                    {
                         let mut events = Vec::new();
                         let mut rejected = None;
                         for (k, v) in &now {
@@ -532,7 +549,7 @@ impl<'p> Engine<'p> {
                             }
                             if Some(k) == rejected_name.as_ref() {
                                 rejected = Some(v - before.unwrap_or(0.0));
-                            } else if *k != marker_flushed && !self.profile.is_ignored(k) {
+                            } else if !is_marker(k) && !self.profile.is_ignored(k) {
                                 events.push(Flushed {
                                     name: k.clone(),
                                     value: *v,
@@ -589,8 +606,11 @@ impl<'p> Engine<'p> {
             for ev in g.drain().0 {
                 match ev {
                     Event::Line { name, value } => {
-                        if name == marker_flushed {
-                            if value == marker_value && marker_at.is_none() {
+                        if is_marker(&name) {
+                            if name == marker_flushed
+                                && expect::same(value, marker_value, tolerance)
+                                && marker_at.is_none()
+                            {
                                 marker_at = Some(Instant::now());
                             }
                         } else if Some(&name) == rejected_name.as_ref() {

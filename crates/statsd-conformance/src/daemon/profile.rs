@@ -69,6 +69,12 @@ pub struct Profile {
     /// survive the server's name rules unchanged.
     #[serde(default)]
     pub marker: Option<String>,
+    /// The marker's type: `gauge` (default; value W), `timer` (its `max` is
+    /// W) or `counter` (its `sum` is W). A server that flushes metrics in an
+    /// order (collectd: counters, gauges, sets, timers) needs a marker that
+    /// comes last.
+    #[serde(default)]
+    pub marker_type: Option<String>,
 }
 
 /// Starting and stopping the server. Commands run through `sh -c` from the
@@ -289,10 +295,24 @@ impl Compiled {
                 }
             }
         }
-        if !profile.metrics.contains_key("gauge")
-            || !profile.metrics["gauge"].templates.contains_key("value")
+        let (mty, magg) = match profile.marker_type.as_deref().unwrap_or("gauge") {
+            "gauge" => ("gauge", "value"),
+            "timer" => ("timer", "max"),
+            "counter" => ("counter", "sum"),
+            other => {
+                return Err(format!(
+                    "marker_type {other:?}: expected gauge, timer or counter"
+                ));
+            }
+        };
+        if !profile
+            .metrics
+            .get(mty)
+            .is_some_and(|a| a.templates.contains_key(magg))
         {
-            return Err("[metrics.gauge] value is needed (the marker is a gauge)".into());
+            return Err(format!(
+                "[metrics.{mty}] {magg} is needed (the marker is a {mty})"
+            ));
         }
         for c in &profile.observe.cumulative {
             let ok = c
@@ -346,6 +366,16 @@ impl Compiled {
             .marker
             .clone()
             .unwrap_or_else(|| "statsdconformancemarker".into())
+    }
+
+    /// The marker's type, the aggregate that carries the window number, and
+    /// the StatsD type letter.
+    pub fn marker_kind(&self) -> (&'static str, &'static str, &'static str) {
+        match self.profile.marker_type.as_deref() {
+            Some("timer") => ("timer", "max", "ms"),
+            Some("counter") => ("counter", "sum", "c"),
+            _ => ("gauge", "value", "g"),
+        }
     }
 
     /// A metric name as the server writes it into `{name}`.
