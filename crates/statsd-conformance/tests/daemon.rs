@@ -571,3 +571,36 @@ fn the_readme_profile_is_valid_and_short() {
         Some("stats.counters.a.count")
     );
 }
+
+#[test]
+fn a_started_server_that_exits_is_a_crash_for_every_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let gport = free_tcp_port();
+    let text = format!(
+        r#"
+name = "exits"
+flush_interval_ms = 50
+send = "udp://127.0.0.1:{{statsd_port}}"
+[server]
+start = "echo starting; exit 3"
+ready_timeout_ms = 2000
+[observe]
+graphite = "127.0.0.1:{gport}"
+[metrics.gauge]
+value = "g.{{name}}"
+"#
+    );
+    let path = dir.path().join("exits.toml");
+    std::fs::write(&path, text).unwrap();
+    let started = Instant::now();
+    let (report, _) = run(path);
+    for (id, (status, detail)) in statuses(&report) {
+        assert_eq!(status, Status::Crash, "{id}: {detail}");
+        assert!(detail.contains("exit status: 3"), "{id}: {detail}");
+        assert!(
+            detail.contains("starting"),
+            "{id}: the server's output: {detail}"
+        );
+    }
+    assert!(started.elapsed() < Duration::from_secs(10));
+}

@@ -140,10 +140,14 @@ pub struct Server {
     child: Child,
     stop: Option<String>,
     tail: Arc<Mutex<Vec<u8>>>,
+    readers: Vec<std::thread::JoinHandle<()>>,
     exited: Option<String>,
 }
 
-fn keep_tail(mut r: impl Read + Send + 'static, tail: Arc<Mutex<Vec<u8>>>) {
+fn keep_tail(
+    mut r: impl Read + Send + 'static,
+    tail: Arc<Mutex<Vec<u8>>>,
+) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let mut buf = [0u8; 4096];
         while let Ok(n) = r.read(&mut buf) {
@@ -157,7 +161,7 @@ fn keep_tail(mut r: impl Read + Send + 'static, tail: Arc<Mutex<Vec<u8>>>) {
                 t.drain(..cut);
             }
         }
-    });
+    })
 }
 
 impl Server {
@@ -178,16 +182,18 @@ impl Server {
             .spawn()
             .map_err(|e| format!("starting the server ({command}): {e}"))?;
         let tail = Arc::new(Mutex::new(Vec::new()));
+        let mut readers = Vec::new();
         if let Some(out) = child.stdout.take() {
-            keep_tail(out, Arc::clone(&tail));
+            readers.push(keep_tail(out, Arc::clone(&tail)));
         }
         if let Some(err) = child.stderr.take() {
-            keep_tail(err, Arc::clone(&tail));
+            readers.push(keep_tail(err, Arc::clone(&tail)));
         }
         Ok(Server {
             child,
             stop,
             tail,
+            readers,
             exited: None,
         })
     }
@@ -202,8 +208,15 @@ impl Server {
         self.exited.clone()
     }
 
-    /// The end of the server's stdout and stderr.
+    /// The end of the server's stdout and stderr (once it has exited, after
+    /// its output was read to the end, or 500 ms).
     pub fn output_tail(&self) -> String {
+        if self.exited.is_some() {
+            let deadline = Instant::now() + Duration::from_millis(500);
+            while Instant::now() < deadline && !self.readers.iter().all(|r| r.is_finished()) {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        }
         let t = self.tail.lock().unwrap_or_else(|e| e.into_inner());
         String::from_utf8_lossy(&t).into_owned()
     }
