@@ -294,6 +294,21 @@ pub fn grade(
             Status::ShouldHaveAccepted,
             format!("nothing flushed, also not the accepted lines: {detail}"),
         ),
+        // Only some accepted lines' effects missing, nothing more: those
+        // lines were rejected too.
+        Verdict::Reject
+            if extra.is_empty()
+                && observed.iter().all(|(k, v)| {
+                    e.values
+                        .get(k)
+                        .is_some_and(|x| same(x.value, *v, tolerance))
+                }) =>
+        {
+            (
+                Status::ShouldHaveAccepted,
+                format!("some accepted lines had no effect: {detail}"),
+            )
+        }
         Verdict::Reject => (Status::ShouldHaveRejected, detail),
     }
 }

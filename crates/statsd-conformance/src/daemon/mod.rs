@@ -267,7 +267,7 @@ struct Engine<'p> {
     failed_windows: usize,
     notes: Vec<String>,
     /// The scrape that closed the last window (the next window's baseline).
-    last_scrape: Option<BTreeMap<String, f64>>,
+    last_scrape: Option<BTreeMap<String, observe::Series>>,
 }
 
 /// The result of one window.
@@ -528,14 +528,16 @@ impl<'p> Engine<'p> {
                     p.observe.prometheus_labels.as_deref(),
                 ) {
                     Ok(now)
-                        if now
-                            .get(&marker_flushed)
-                            .is_some_and(|v| expect::same(*v, marker_value, tolerance)) =>
+                        if now.values().any(|s| {
+                            s.name == marker_flushed
+                                && expect::same(s.value, marker_value, tolerance)
+                        }) =>
                     {
                         let mut events = Vec::new();
                         let mut rejected = None;
-                        for (k, v) in &now {
-                            let before = baseline.get(k).copied();
+                        for (full, series) in &now {
+                            let (k, v) = (&series.name, &series.value);
+                            let before = baseline.get(full).map(|b| b.value);
                             // Unchanged: not this window's, unless a case of
                             // the window expects it (a gauge set again to its
                             // value, a timer with the same statistics again).
@@ -548,7 +550,7 @@ impl<'p> Engine<'p> {
                                 continue;
                             }
                             if Some(k) == rejected_name.as_ref() {
-                                rejected = Some(v - before.unwrap_or(0.0));
+                                *rejected.get_or_insert(0.0) += v - before.unwrap_or(0.0);
                             } else if !is_marker(k) && !self.profile.is_ignored(k) {
                                 events.push(Flushed {
                                     name: k.clone(),
@@ -683,24 +685,24 @@ fn combine_events(
     expected: &Expected,
     profile: &Compiled,
 ) -> BTreeMap<String, f64> {
-    let mut by: BTreeMap<&str, (Vec<f64>, Option<f64>)> = BTreeMap::new();
+    let mut by: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
     for f in events {
-        let entry = by.entry(f.name.as_str()).or_default();
-        entry.0.push(f.value);
-        if entry.1.is_none() {
-            entry.1 = f.before;
-        }
+        let exp = expected.values.get(&f.name);
+        // A running total counts by its increase (per series: two series
+        // may share a name).
+        let v = match (exp, f.before) {
+            (Some(e), Some(b)) if profile.is_cumulative(&e.ty, &e.agg) => f.value - b,
+            _ => f.value,
+        };
+        by.entry(f.name.as_str()).or_default().push(v);
     }
     by.into_iter()
-        .map(|(name, (values, before))| {
+        .map(|(name, values)| {
             let exp = expected.values.get(name);
-            let mut v = expect::combine(exp.map(|e| e.agg.as_str()), &values);
-            if let (Some(e), Some(b)) = (exp, before) {
-                if profile.is_cumulative(&e.ty, &e.agg) {
-                    v -= b;
-                }
-            }
-            (name.to_string(), v)
+            (
+                name.to_string(),
+                expect::combine(exp.map(|e| e.agg.as_str()), &values),
+            )
         })
         .collect()
 }

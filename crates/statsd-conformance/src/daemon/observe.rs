@@ -207,7 +207,7 @@ pub fn scrape(
     url: &str,
     timeout: Duration,
     labels: Option<&[String]>,
-) -> Result<BTreeMap<String, f64>, String> {
+) -> Result<BTreeMap<String, Series>, String> {
     let config = ureq::Agent::config_builder()
         .timeout_global(Some(timeout))
         .http_status_as_error(true)
@@ -223,7 +223,7 @@ pub fn scrape(
         .limit(64 * 1024 * 1024)
         .read_to_string()
         .map_err(|e| format!("GET {url}: {e}"))?;
-    parse_exposition(&body, labels)
+    parse_series(&body, labels)
 }
 
 /// Parses a Prometheus text exposition into series and values, keeping only
@@ -232,6 +232,29 @@ pub fn parse_exposition(
     body: &str,
     labels: Option<&[String]>,
 ) -> Result<BTreeMap<String, f64>, String> {
+    Ok(parse_series(body, labels)?
+        .into_values()
+        .map(|s| (s.name, s.value))
+        .collect())
+}
+
+/// One series of a scrape.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    /// The name used in templates: the metric with the kept labels.
+    pub name: String,
+    /// The value.
+    pub value: f64,
+}
+
+/// Parses a Prometheus text exposition into series keyed by their full
+/// identity (every label, sorted), each with its name under the kept
+/// `labels` (`None`: all): two series that differ only in a dropped label
+/// share a name but are diffed apart.
+pub fn parse_series(
+    body: &str,
+    labels: Option<&[String]>,
+) -> Result<BTreeMap<String, Series>, String> {
     let lines = body.lines().map(|l| Ok(l.to_string()));
     let parsed = prometheus_parse::Scrape::parse(lines).map_err(|e| e.to_string())?;
     let mut out = BTreeMap::new();
@@ -242,18 +265,27 @@ pub fn parse_exposition(
             | prometheus_parse::Value::Untyped(v) => v,
             _ => continue,
         };
-        let kept: BTreeMap<&String, &String> = s
-            .labels
-            .iter()
-            .filter(|(k, _)| labels.is_none_or(|l| l.contains(*k)))
-            .collect();
-        let key = if kept.is_empty() {
-            s.metric.clone()
-        } else {
-            let inner: Vec<String> = kept.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
-            format!("{}{{{}}}", s.metric, inner.join(","))
+        let all: BTreeMap<&String, &String> = s.labels.iter().collect();
+        let key_of = |kept: &BTreeMap<&String, &String>| {
+            if kept.is_empty() {
+                s.metric.clone()
+            } else {
+                let inner: Vec<String> = kept.iter().map(|(k, v)| format!("{k}=\"{v}\"")).collect();
+                format!("{}{{{}}}", s.metric, inner.join(","))
+            }
         };
-        out.insert(key, value);
+        let kept: BTreeMap<&String, &String> = all
+            .iter()
+            .filter(|(k, _)| labels.is_none_or(|l| l.contains(**k)))
+            .map(|(k, v)| (*k, *v))
+            .collect();
+        out.insert(
+            key_of(&all),
+            Series {
+                name: key_of(&kept),
+                value,
+            },
+        );
     }
     if out.is_empty()
         && body
@@ -330,6 +362,17 @@ mod tests {
         assert_eq!(m["a_total{b=\"2\",x=\"1\"}"], 3.0);
         assert_eq!(m["c"], 4.0);
         assert_eq!(m["s_count"], 3.0);
+        let series = parse_series(
+            "n_total{chart=\"a.b\",dimension=\"c\"} 1\nn_total{chart=\"a_b\",dimension=\"c\"} 2\n",
+            Some(&["dimension".to_string()]),
+        )
+        .unwrap();
+        assert_eq!(series.len(), 2, "{series:?}");
+        assert!(
+            series
+                .values()
+                .all(|s| s.name == "n_total{dimension=\"c\"}")
+        );
         assert!(parse_exposition("<html>oops</html>", None).is_err());
         assert!(parse_exposition("", None).unwrap().is_empty());
     }
