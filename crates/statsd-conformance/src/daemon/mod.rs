@@ -485,7 +485,16 @@ impl<'p> Engine<'p> {
         let (marker_ty, marker_agg, marker_letter) = self.profile.marker_kind();
         let marker_line = format!("{marker_name}:{w}|{marker_letter}");
         let gap = Duration::from_millis(p.isolation.send_gap_ms);
-        for bytes in cases.iter().copied().chain([marker_line.as_bytes()]) {
+        let marker_delay = Duration::from_millis(p.isolation.marker_delay_ms);
+        for (i, bytes) in cases
+            .iter()
+            .copied()
+            .chain([marker_line.as_bytes()])
+            .enumerate()
+        {
+            if i == cases.len() && !cases.is_empty() && !marker_delay.is_zero() {
+                std::thread::sleep(marker_delay);
+            }
             if let Some(why) = self.server_gone() {
                 return WindowEnd::Died(why);
             }
@@ -527,12 +536,22 @@ impl<'p> Engine<'p> {
                     Duration::from_secs(5),
                     p.observe.prometheus_labels.as_deref(),
                 ) {
-                    Ok(now)
-                        if now.values().any(|s| {
+                    Ok(first)
+                        if first.values().any(|s| {
                             s.name == marker_flushed
                                 && expect::same(s.value, marker_value, tolerance)
                         }) =>
                     {
+                        // The server may update the marker before the rest
+                        // of the same flush (netdata flushes gauges first):
+                        // look again after the settle time.
+                        std::thread::sleep(settle);
+                        let now = observe::scrape(
+                            &url,
+                            Duration::from_secs(5),
+                            p.observe.prometheus_labels.as_deref(),
+                        )
+                        .unwrap_or(first);
                         let mut events = Vec::new();
                         let mut rejected = None;
                         for (full, series) in &now {

@@ -193,7 +193,8 @@ pub struct Isolation {
     #[serde(default)]
     pub window_timeout_ms: Option<u64>,
     /// Milliseconds of quiet after the marker before a window is closed
-    /// (Graphite; default: a quarter flush interval, 20-250 ms).
+    /// (Graphite), or before the scrape that closes it (Prometheus); default:
+    /// a quarter flush interval, 20-250 ms.
     #[serde(default)]
     pub settle_ms: Option<u64>,
     /// The server keeps gauges (a delta applies to the value the gauge had
@@ -206,6 +207,10 @@ pub struct Isolation {
     /// (default `true`; only with `rejected_counter`).
     #[serde(default = "yes")]
     pub split_rejected: bool,
+    /// Milliseconds between the last case of a window and its marker, for
+    /// servers that handle datagrams on several threads (default 0).
+    #[serde(default)]
+    pub marker_delay_ms: u64,
     /// Send the cases of a window this many milliseconds apart (default 0).
     #[serde(default)]
     pub send_gap_ms: u64,
@@ -221,6 +226,7 @@ impl Default for Isolation {
             settle_ms: None,
             gauges_persist: false,
             split_rejected: true,
+            marker_delay_ms: 0,
             send_gap_ms: 0,
         }
     }
