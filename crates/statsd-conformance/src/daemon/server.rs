@@ -141,8 +141,25 @@ pub struct Server {
     stop: Option<String>,
     tail: Arc<Mutex<Vec<u8>>>,
     readers: Vec<std::thread::JoinHandle<()>>,
+    /// The watchdog's stdin: closed when the runner goes away.
+    lifeline: Option<std::process::ChildStdin>,
     exited: Option<String>,
 }
+
+/// Runs `$1` in the background (stdin closed) and waits for it, exiting
+/// with its status; a watcher kills the whole process group when the
+/// runner's pipe on stdin closes.
+const WATCHDOG: &str = r#"exec 3<&0
+sh -c "$1" 3<&- </dev/null &
+server=$!
+( cat <&3 >/dev/null; kill -TERM 0 ) 2>/dev/null &
+watcher=$!
+exec 3<&-
+wait "$server"
+status=$?
+kill "$watcher" 2>/dev/null
+exit "$status"
+"#;
 
 fn keep_tail(
     mut r: impl Read + Send + 'static,
@@ -166,11 +183,18 @@ fn keep_tail(
 
 impl Server {
     /// Starts `command` through `sh -c`.
+    ///
+    /// The command runs under a small `sh` watchdog that holds a pipe from
+    /// the runner: when the runner goes away (killed, interrupted), the pipe
+    /// closes and the watchdog kills the server's process group, so a server
+    /// never outlives its run.
     pub fn start(command: &str, stop: Option<String>) -> Result<Server, String> {
         let mut cmd = Command::new("sh");
         cmd.arg("-c")
+            .arg(WATCHDOG)
+            .arg("statsd-conformance-server")
             .arg(command)
-            .stdin(Stdio::null())
+            .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         #[cfg(unix)]
@@ -189,11 +213,13 @@ impl Server {
         if let Some(err) = child.stderr.take() {
             readers.push(keep_tail(err, Arc::clone(&tail)));
         }
+        let lifeline = child.stdin.take();
         Ok(Server {
             child,
             stop,
             tail,
             readers,
+            lifeline,
             exited: None,
         })
     }
@@ -258,6 +284,8 @@ impl Server {
                 let _ = c.wait();
             }
         }
+        // Closing the lifeline makes the watchdog kill the group too.
+        self.lifeline = None;
         self.kill_group("-TERM");
         let deadline = Instant::now() + Duration::from_secs(3);
         while Instant::now() < deadline {
@@ -302,6 +330,20 @@ mod tests {
         let mut got = [0u8; 6];
         c.read_exact(&mut got).unwrap();
         assert_eq!(&got, b"a:1|c\n");
+    }
+
+    #[test]
+    fn the_server_dies_with_its_lifeline() {
+        let mut s = Server::start("exec sleep 30", None).unwrap();
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(s.exited().is_none());
+        // What happens when the runner is killed: the pipe closes.
+        s.lifeline = None;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while s.exited().is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(s.exited().is_some(), "the server outlived its lifeline");
     }
 
     #[test]
