@@ -332,6 +332,24 @@ mod tests {
         assert_eq!(&got, b"a:1|c\n");
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn unix_datagrams() {
+        let dir = std::env::temp_dir().join(format!("sc-unix-{}", std::process::id()));
+        let _ = std::fs::create_dir_all(&dir);
+        let path = dir.join("statsd.sock");
+        let _ = std::fs::remove_file(&path);
+        let rx = UnixDatagram::bind(&path).unwrap();
+        rx.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut s = Sender::open(&format!("unix://{}", path.display())).unwrap();
+        s.send(b"a:1|c\nb:2|g").unwrap();
+        let mut buf = [0u8; 64];
+        let n = rx.recv(&mut buf).unwrap();
+        assert_eq!(&buf[..n], b"a:1|c\nb:2|g");
+        drop(rx);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn the_server_dies_with_its_lifeline() {
         let mut s = Server::start("exec sleep 30", None).unwrap();
