@@ -168,8 +168,10 @@ while IFS=$'\t' read -r name check profile; do
   fi
   say "grading $name (daemon --profile $profile)"
   start=$SECONDS
+  # spec and etsy: the dogstatsd column of a daemon (netdata reads |# tags)
+  # needs tags in the profiles' expected observations, not there yet.
   "$RUNNER" daemon --profile "$profile" --name "$name" --json "$REPORTS/$name.json" \
-    --max-failures 20 >"$REPORTS/$name.txt" 2>&1
+    --dialect spec --dialect etsy --max-failures 20 >"$REPORTS/$name.txt" 2>&1
   rc=$?
   grep -E '^  [a-z]+ +[0-9]+ cases:|^RESULT' "$REPORTS/$name.txt" | sed 's/^/    /' >&2
   say "$name: exit $rc in $((SECONDS - start)) s"

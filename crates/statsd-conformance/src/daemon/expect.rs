@@ -347,11 +347,9 @@ count = "s.{name}"
     }
 
     fn ok(json: &str) -> LineResult {
-        LineResult {
-            ok: true,
-            metric: Some(serde_json::from_str(json).unwrap()),
-            error: None,
-        }
+        LineResult::accepted(statsd_wire_protocol::JsonMessage::Metric(
+            serde_json::from_str(json).unwrap(),
+        ))
     }
 
     fn outcome(verdict: Verdict, lines: Vec<LineResult>) -> Outcome {

@@ -1283,6 +1283,8 @@ pub fn run(suite: &Suite, opts: &DaemonOptions) -> Result<Report, HarnessError> 
             version: p.version.clone(),
             dialects: dialects.clone(),
             ops: vec!["decode".into()],
+            // A daemon is graded on the metrics it flushes only.
+            messages: Some(vec!["metric".into()]),
             features: Default::default(),
         },
         adapter: Some(format!("daemon --profile {}", opts.profile.display())),
@@ -1357,13 +1359,9 @@ also = ["t.{name}.*"]
         // An accepted timer: only the graded name stays.
         let o = Outcome {
             verdict: Verdict::Accept,
-            lines: vec![LineResult {
-                ok: true,
-                metric: Some(
-                    serde_json::from_str(r#"{"name":"a","type":"timer","values":["5"]}"#).unwrap(),
-                ),
-                error: None,
-            }],
+            lines: vec![LineResult::accepted(statsd_wire_protocol::JsonMessage::Metric(
+                serde_json::from_str(r#"{"name":"a","type":"timer","values":["5"]}"#).unwrap(),
+            ))],
             canonical: None,
         };
         let e = expect::expected(&o, &p);
