@@ -319,13 +319,4 @@ pub(crate) fn plural(n: u64, word: &str) -> String {
     }
 }
 
-/// Whether `c` must not reach a terminal raw: control characters (C0, DEL,
-/// C1) and the Unicode bidirectional formatting characters, which reorder
-/// what follows them on screen (a name could make a line read differently).
-pub(crate) fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-        )
-}
+pub(crate) use statsd_wire::needs_escape;

@@ -1359,9 +1359,11 @@ also = ["t.{name}.*"]
         // An accepted timer: only the graded name stays.
         let o = Outcome {
             verdict: Verdict::Accept,
-            lines: vec![LineResult::accepted(statsd_wire_protocol::JsonMessage::Metric(
-                serde_json::from_str(r#"{"name":"a","type":"timer","values":["5"]}"#).unwrap(),
-            ))],
+            lines: vec![LineResult::accepted(
+                statsd_wire_protocol::JsonMessage::Metric(
+                    serde_json::from_str(r#"{"name":"a","type":"timer","values":["5"]}"#).unwrap(),
+                ),
+            )],
             canonical: None,
         };
         let e = expect::expected(&o, &p);
