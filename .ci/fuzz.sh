@@ -66,6 +66,7 @@ for t in "${targets[@]}"; do
   done
   dict=fuzz/statsd.dict
   [ -f "fuzz/$t.dict" ] && dict="fuzz/$t.dict"
+  case $t in parse_datagram_dogstatsd | differential) dict=fuzz/dogstatsd.dict ;; esac
   log="fuzz/artifacts/fuzz-$t.log"
   marker="fuzz/artifacts/.start-$t"
   touch "$marker"

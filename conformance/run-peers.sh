@@ -112,8 +112,27 @@ for p in reg.get("peers", []):
 PY
 )"
 
+# Servers graded in daemon mode (issue 12): name, check, profile. A daemon
+# replaces the adapter of the same name in the loop below.
+DAEMONS=conformance/peers/daemons.json
+daemons="$(python3 - "$DAEMONS" <<'PY'
+import json, sys
+try:
+    reg = json.load(open(sys.argv[1]))
+except OSError:
+    sys.exit(0)
+for d in reg.get("daemons", []):
+    print("\t".join(f.replace("\t", " ") for f in [d["name"], d.get("check", "true"), d["profile"]]))
+PY
+)"
+daemon_names=" $(cut -f1 <<<"$daemons" | tr '\n' ' ') "
+
 while IFS=$'\t' read -r name check adapter timeout expectations; do
   [ -n "$name" ] || continue
+  if [[ "$daemon_names" == *" $name "* ]]; then
+    say "$name: graded in daemon mode (conformance/peers/daemons.json), not through its adapter"
+    continue
+  fi
   if [ ${#only[@]} -gt 0 ] && [[ ! " ${only[*]} " == *" $name "* ]]; then
     continue
   fi
@@ -135,6 +154,36 @@ while IFS=$'\t' read -r name check adapter timeout expectations; do
       ;;
   esac
 done <<<"$peers"
+
+# 2b. The daemons (statsd-conformance daemon --profile ...), in registry order.
+while IFS=$'\t' read -r name check profile; do
+  [ -n "$name" ] || continue
+  if [ ${#only[@]} -gt 0 ] && [[ ! " ${only[*]} " == *" $name "* ]]; then
+    continue
+  fi
+  if ! bash -c "$check" >/dev/null 2>&1; then
+    say "$name: unavailable (check failed: $check)"
+    unavailable+=(--unavailable "$name=not installed (check failed: $check)")
+    continue
+  fi
+  say "grading $name (daemon --profile $profile)"
+  start=$SECONDS
+  # spec and etsy: the dogstatsd column of a daemon (netdata reads |# tags)
+  # needs tags in the profiles' expected observations, not there yet.
+  "$RUNNER" daemon --profile "$profile" --name "$name" --json "$REPORTS/$name.json" \
+    --dialect spec --dialect etsy --max-failures 20 >"$REPORTS/$name.txt" 2>&1
+  rc=$?
+  grep -E '^  [a-z]+ +[0-9]+ cases:|^RESULT' "$REPORTS/$name.txt" | sed 's/^/    /' >&2
+  say "$name: exit $rc in $((SECONDS - start)) s"
+  case $rc in
+    0 | 1) reports+=("$REPORTS/$name.json") ;;
+    *)
+      reason="$(grep -m1 'statsd-conformance:' "$REPORTS/$name.txt" | cut -c1-200)"
+      say "$name: unavailable (harness error: $reason)"
+      unavailable+=(--unavailable "$name=harness error: ${reason:-see $REPORTS/$name.txt}")
+      ;;
+  esac
+done <<<"$daemons"
 
 # 3. Validate the reports against their schema when jsonschema is at hand.
 if python3 -c 'import jsonschema' >/dev/null 2>&1; then

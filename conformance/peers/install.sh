@@ -26,6 +26,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$HERE" || exit 1
 
 ALL_PEERS=(etsy-statsd statsd-parser statsdproto statsdmetrics collectd)
+# Daemon-mode peers (statsd-conformance daemon, profiles in profiles/).
+ALL_PEERS+=(netdata)
 
 ETSY_VERSION=0.9.0
 STATSDMETRICS_VERSION=2.0.2
@@ -202,6 +204,39 @@ install_cadence() {
 }
 install_dogstatsd-rs() { install_cadence; }
 # ------------------------------------------- end of client libraries
+
+# ------------------------------------------------- netdata (daemon mode)
+# netdata-core (Debian 12: 1.37.1) for `statsd-conformance daemon --profile
+# profiles/netdata.toml`, which runs a private instance (its own config and
+# directories in a temporary directory; the package's service is not used).
+NETDATA_DEB_VERSION=1.37.1-2
+
+check_netdata() {
+  [ -x /usr/sbin/netdata ] && [ -d /usr/lib/netdata/conf.d ]
+}
+
+install_netdata() {
+  if [ "${PEERS_SKIP_APT:-}" = 1 ]; then
+    say "netdata: PEERS_SKIP_APT=1, not running apt-get"
+    return 1
+  fi
+  command -v apt-get >/dev/null 2>&1 || { say "netdata: no apt-get (Debian/Ubuntu only)"; return 1; }
+  local SUDO=""
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; else
+      say "netdata: apt-get needs root (run: sudo apt-get install --no-install-recommends netdata-core)"; return 1
+    fi
+  fi
+  # netdata-core is only in the package lists after an update on a fresh machine.
+  $SUDO apt-get update -q >&2 || return 1
+  local pkg=netdata-core
+  if apt-cache show "netdata-core=$NETDATA_DEB_VERSION" >/dev/null 2>&1; then
+    pkg="netdata-core=$NETDATA_DEB_VERSION"
+  else
+    say "netdata: netdata-core=$NETDATA_DEB_VERSION not offered by apt; installing the available version"
+  fi
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "$pkg" >&2
+}
 
 # ------------------------------------------------------------------- main
 

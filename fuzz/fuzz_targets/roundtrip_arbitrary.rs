@@ -1,7 +1,7 @@
-//! Structure-aware: an `Arbitrary` metric, encoded and parsed back in every
-//! dialect: see `statsd_wire::fuzzing::roundtrip_arbitrary`.
+//! Structure-aware: the input decoded as an `Arbitrary` metric (every dialect)
+//! and again as an `Arbitrary` DogStatsD message (metrics with every field,
+//! events, service checks), each encoded and parsed back: see
+//! `statsd_wire::fuzzing::roundtrip_arbitrary_bytes`.
 #![no_main]
 
-use statsd_wire::fuzzing::{FuzzMetric, roundtrip_arbitrary};
-
-libfuzzer_sys::fuzz_target!(|input: FuzzMetric<'_>| roundtrip_arbitrary(input));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| statsd_wire::fuzzing::roundtrip_arbitrary_bytes(data));

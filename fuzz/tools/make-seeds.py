@@ -8,6 +8,13 @@ rewritten as a whole: seeds that no vector produces any more are removed.
   bytes targets (parse_datagram_spec, parse_datagram_etsy, differential):
       every decode vector's input (`input`, or `input_hex` decoded), every
       encoder vector's expected output, and every distinct line of those inputs;
+  parse_datagram_dogstatsd (and differential, which also reads dogstatsd):
+      the same, from the vectors that apply to the dogstatsd dialect (an
+      `expect` naming `dogstatsd`, or `*`); every byte-string literal of
+      crates/statsd-wire/tests/dogstatsd.rs (the research table's rows and the
+      decisions) and of the reference parser (its edge inputs and tokens,
+      crates/statsd-wire/src/fuzzing/reference.rs) with each of its lines, and those literals joined into
+      datagrams (all of them, and the accepted-looking ones);
   adapter_protocol:
       every encoder vector's request ({"metrics": [...]}), an encode request
       built from each accepted decode vector's expected metrics, a few batch
@@ -42,6 +49,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 
 BYTES_TARGETS = ["parse_datagram_spec", "parse_datagram_etsy", "differential"]
+DOGSTATSD_TARGET = "parse_datagram_dogstatsd"
+DOGSTATSD = "dogstatsd"
+DOGSTATSD_TESTS = [
+    os.path.join(ROOT, "crates", "statsd-wire", "tests", "dogstatsd.rs"),
+    # The reference parser's tests: its edge inputs (i64::MIN dates, warnings beyond
+    # four, CRLF, rates such as @1e-400) and its own tokens.
+    os.path.join(ROOT, "crates", "statsd-wire", "src", "fuzzing", "reference.rs"),
+]
 ADAPTER_TARGET = "adapter_protocol"
 ARBITRARY_TARGET = "roundtrip_arbitrary"
 ASTERISK_DIR = os.path.join(ROOT, "crates", "statsd-asterisk")
@@ -66,6 +81,72 @@ def load_cases(pattern):
 
 def compact(obj):
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def applies(case, dialect):
+    """Whether a vector has an outcome for `dialect` (its own, or `*`)."""
+    expect = case.get("expect", {})
+    return dialect in expect or "*" in expect
+
+
+# Rust byte-string literals: b"..." (with escapes) and br"...", br#"..."#.
+RUST_BYTES = re.compile(r'\bb"((?:[^"\\]|\\.)*)"|\bbr(#*)"(.*?)"\2', re.DOTALL)
+RUST_ESCAPES = {"n": b"\n", "r": b"\r", "t": b"\t", "0": b"\0", "\\": b"\\", '"': b'"', "'": b"'"}
+
+
+def rust_bytes(text):
+    """Every byte-string literal of a Rust source, decoded."""
+    out = []
+    for m in RUST_BYTES.finditer(text):
+        if m.group(3) is not None:
+            out.append(m.group(3).encode("utf-8"))
+            continue
+        body, value, i = m.group(1), bytearray(), 0
+        while i < len(body):
+            c = body[i]
+            if c != "\\":
+                value += c.encode("utf-8")
+                i += 1
+            elif body[i + 1] == "x":
+                value.append(int(body[i + 2:i + 4], 16))
+                i += 4
+            elif body[i + 1] == "\n":  # a line continuation
+                i += 2
+                while i < len(body) and body[i] in " \t\n":
+                    i += 1
+            else:
+                value += RUST_ESCAPES[body[i + 1]]
+                i += 2
+        out.append(bytes(value))
+    return out
+
+
+def dogstatsd_seeds(decode_cases, encoder_cases):
+    """Inputs for the dogstatsd dialect: its vectors, and the pinned rows of
+    crates/statsd-wire/tests/dogstatsd.rs."""
+    seeds = set()
+    for case in decode_cases:
+        data = case_input(case)
+        if data is None or not applies(case, DOGSTATSD):
+            continue
+        seeds.add(data)
+        seeds.update(line for line in data.split(b"\n") if line)
+    for case in encoder_cases:
+        expect = case.get("expect", {})
+        outcome = expect.get(DOGSTATSD, expect.get("*", {}))
+        if isinstance(outcome.get("output"), str):
+            seeds.add(outcome["output"].encode("utf-8"))
+    rows = []
+    for path in DOGSTATSD_TESTS:
+        with open(path, encoding="utf-8") as f:
+            rows.extend(r for r in rust_bytes(f.read()) if r and r not in rows)
+    seeds.update(rows)
+    for row in rows:
+        seeds.update(line for line in row.split(b"\n") if line)
+    seeds.add(b"\n".join(rows))
+    seeds.add(b"\n".join(r for r in rows if b"_e{" in r or b"_sc|" in r))
+    seeds.add(b"\r\n".join(r for r in rows if b"|#" in r or b"|T" in r or b"|@" in r))
+    return seeds
 
 
 def seeds_for(vectors_dir):
@@ -111,7 +192,10 @@ def seeds_for(vectors_dir):
     rng = random.Random(20261121)
     arbitrary = {bytes(rng.randrange(256) for _ in range(n)) for n in (4, 8, 16, 24, 32, 48, 64, 96, 128, 256)}
 
+    dogstatsd = dogstatsd_seeds(decode_cases, encoder_cases)
     seeds = {t: datagrams for t in BYTES_TARGETS}
+    seeds[DOGSTATSD_TARGET] = dogstatsd
+    seeds["differential"] = datagrams | dogstatsd
     seeds[ADAPTER_TARGET] = requests
     seeds[ARBITRARY_TARGET] = arbitrary
     seeds.update(asterisk_seeds())

@@ -85,7 +85,7 @@ function sampledIn() {
 const CLIENTS = {
   'hot-shots': {
     package: 'hot-shots',
-    dialects: ['spec', 'etsy'],
+    dialects: ['spec', 'etsy', 'dogstatsd'],
     make() {
       sampledIn();
       const StatsD = req('hot-shots');
@@ -118,7 +118,7 @@ const CLIENTS = {
 
   'statsd-client': {
     package: 'statsd-client',
-    dialects: ['spec', 'etsy'],
+    dialects: ['spec', 'etsy', 'dogstatsd'],
     make() {
       const SDC = req('statsd-client');
       const sent = [];
@@ -183,7 +183,7 @@ const CLIENTS = {
 
   'node-statsd': {
     package: 'node-statsd',
-    dialects: ['spec', 'etsy'],
+    dialects: ['spec', 'etsy', 'dogstatsd'],
     make() {
       sampledIn();
       const Client = req('node-statsd');

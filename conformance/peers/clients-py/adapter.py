@@ -35,7 +35,7 @@ EXIT_USAGE = 64
 EXIT_HARNESS = 75
 EXIT_UNIMPLEMENTED = 89
 
-DIALECTS = {"datadog": ["spec", "etsy"], "pystatsd": ["spec", "etsy"]}
+DIALECTS = {"datadog": ["spec", "etsy", "dogstatsd"], "pystatsd": ["spec", "etsy"]}
 PACKAGES = {"datadog": "datadog", "pystatsd": "statsd"}
 
 INT_RE = re.compile(r"^-?[0-9]+$")

@@ -65,6 +65,8 @@ pub enum Command {
     Lint(VectorsArgs),
     /// List the cases: dialect, verdict, id.
     List(ListArgs),
+    /// Grade a running StatsD server, described by a profile, over the network.
+    Daemon(crate::daemon::cli::DaemonArgs),
 }
 
 /// Options of a run.
@@ -232,6 +234,7 @@ pub fn main_with(cli: Cli) -> i32 {
         Some(Command::Export(args)) => export_cmd(&args),
         Some(Command::Lint(args)) => lint(&args),
         Some(Command::List(args)) => list(&args),
+        Some(Command::Daemon(args)) => crate::daemon::cli::daemon(&args),
     };
     match result {
         Ok(code) => code,

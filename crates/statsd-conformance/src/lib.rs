@@ -21,6 +21,7 @@
 
 pub mod cli;
 pub mod compare;
+pub mod daemon;
 pub mod exec;
 pub mod export;
 pub mod glob;

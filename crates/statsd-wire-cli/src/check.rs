@@ -24,8 +24,10 @@ pub(crate) enum Format {
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Each file is read as one datagram of lines (empty lines are skipped, as a server does).
-Every invalid line gets a located error; a valid line with an integer outside the
-portable range (-2^53, 2^53) gets a warning; then a summary.
+Every invalid line gets a located error; a valid line that is almost surely a mistake
+gets a located warning with a hint (an integer outside the portable range (-2^53, 2^53);
+in the dogstatsd dialect also a sample rate outside (0, 1], a repeated or unknown field,
+an empty tag, a name outside [A-Za-z0-9_.], ...); then a summary.
 
 Exit codes: 0 every line is valid (warnings allowed); 1 at least one line is invalid;
 2 usage or I/O error.
@@ -33,7 +35,8 @@ Exit codes: 0 every line is valid (warnings allowed); 1 at least one line is inv
 Examples:
   statsd-wire check metrics.txt
   printf 'api.requests:1|c\\nbad:1|x\\n' | statsd-wire check
-  statsd-wire check --dialect etsy --format json captured/*.txt")]
+  statsd-wire check --dialect etsy --format json captured/*.txt
+  printf 'a:1|c|#env:prod|@2\n_sc|db.up|0\n' | statsd-wire check --dialect dogstatsd")]
 pub(crate) struct CheckArgs {
     #[command(flatten)]
     dialect: DialectOpt,
@@ -84,43 +87,48 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
                     break;
                 }
             };
-            let Some(result) = common::parse_stream_line(&line, &config) else {
+            let Some(result) = common::parse_stream_message(&line, &config) else {
                 continue;
             };
             counts.lines += 1;
-            let diagnostic = match &result {
-                Ok(metric) => {
+            let mut diagnostics = Vec::new();
+            match &result {
+                Ok(parsed) => {
                     counts.valid += 1;
-                    if metric.is_portable() {
-                        continue;
+                    for w in &parsed.warnings {
+                        counts.warnings += 1;
+                        diagnostics.push(Diagnostic::warning(
+                            &input.name,
+                            line.index + 1,
+                            line.bytes,
+                            line.offset,
+                            w,
+                        ));
                     }
-                    counts.warnings += 1;
-                    Diagnostic::non_portable(
-                        &input.name,
-                        line.index + 1,
-                        line.bytes,
-                        line.offset,
-                        metric,
-                    )
+                    if parsed.warnings.dropped() > 0 {
+                        counts.warnings += parsed.warnings.dropped() as u64;
+                    }
                 }
                 Err(e) => {
                     counts.invalid += 1;
-                    Diagnostic::line_error(
+                    diagnostics.push(Diagnostic::line_error(
                         &input.name,
                         line.index + 1,
                         line.bytes,
                         line.offset,
                         e,
                         line.offset,
-                    )
+                    ));
                 }
-            };
-            let written = match args.format {
-                Format::Human => diagnostic.write_human(&mut out, painter),
-                Format::Json => diagnostic.write_json(&mut out),
-            };
-            if let Err(e) = written {
-                return write_failed(&e);
+            }
+            for diagnostic in diagnostics {
+                let written = match args.format {
+                    Format::Human => diagnostic.write_human(&mut out, painter),
+                    Format::Json => diagnostic.write_json(&mut out),
+                };
+                if let Err(e) = written {
+                    return write_failed(&e);
+                }
             }
         }
         read += reader.total;

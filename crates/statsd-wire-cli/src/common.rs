@@ -23,9 +23,12 @@ pub(crate) enum DialectName {
     Spec,
     /// What the Etsy daemon accepts: gauge deltas, sets, CRLF, rates on every type.
     Etsy,
+    /// DogStatsD as the Datadog Agent reads it: tags, packed values, distributions,
+    /// timestamps, origin fields, events and service checks.
+    Dogstatsd,
 }
 
-/// `--dialect spec|etsy`.
+/// `--dialect spec|etsy|dogstatsd`.
 #[derive(Clone, Copy, Debug, Args)]
 pub(crate) struct DialectOpt {
     /// The dialect lines are read (and written) by.
@@ -39,6 +42,7 @@ impl DialectOpt {
         Config::new(match self.dialect {
             DialectName::Spec => Dialect::Spec,
             DialectName::Etsy => Dialect::Etsy,
+            DialectName::Dogstatsd => Dialect::DogStatsd,
         })
     }
 }
@@ -202,26 +206,39 @@ fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
     haystack.iter().position(|&b| b == needle)
 }
 
-/// The results of one streamed line, exactly as `parse_datagram` gives them
-/// for the line within its whole input: spans from the input's start, the
-/// line's index. `line.bytes` is parsed alone (an empty line gives nothing); a
-/// spilled line is `line_too_long` over its whole length.
-pub(crate) fn parse_stream_line<'a>(
+/// The result of one streamed line, exactly as `parse_messages` gives it for
+/// the line within its whole input: every kind of message with its warnings,
+/// spans from the input's start, the line's index. `line.bytes` is parsed alone
+/// (an empty line gives nothing); a spilled line is `line_too_long` over its
+/// whole length.
+pub(crate) fn parse_stream_message<'a>(
     line: &StreamLine<'a>,
     config: &Config,
-) -> Option<Result<statsd_wire::Metric<'a>, statsd_wire::ParseError>> {
+) -> Option<Result<statsd_wire::Parsed<'a>, statsd_wire::ParseError>> {
     use statsd_wire::{ParseError, Span};
     let bytes: &'a [u8] = line.bytes;
-    let mut results = statsd_wire::parse_datagram(bytes, config);
-    let result = results.next()?;
-    Some(result.map_err(|e| {
-        let span = if line.spilled {
-            Span::new(e.span().start, line.len)
-        } else {
-            e.span()
-        };
-        ParseError::new(e.kind(), span.shift(line.offset), line.index, line.offset)
-    }))
+    let result = statsd_wire::parse_messages(bytes, config).next()?;
+    Some(match result {
+        Ok(mut parsed) => {
+            parsed.warnings = parsed.warnings.shifted(line.offset, line.index);
+            parsed.line.index = line.index;
+            parsed.line.span = parsed.line.span.shift(line.offset);
+            Ok(parsed)
+        }
+        Err(e) => {
+            let span = if line.spilled {
+                Span::new(e.span().start, line.len)
+            } else {
+                e.span()
+            };
+            Err(ParseError::new(
+                e.kind(),
+                span.shift(line.offset),
+                line.index,
+                line.offset,
+            ))
+        }
+    })
 }
 
 /// The inputs named by FILE arguments: stdin when there are none; `-` is stdin.
@@ -302,13 +319,4 @@ pub(crate) fn plural(n: u64, word: &str) -> String {
     }
 }
 
-/// Whether `c` must not reach a terminal raw: control characters (C0, DEL,
-/// C1) and the Unicode bidirectional formatting characters, which reorder
-/// what follows them on screen (a name could make a line read differently).
-pub(crate) fn needs_escape(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-        )
-}
+pub(crate) use statsd_wire::needs_escape;

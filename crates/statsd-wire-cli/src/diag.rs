@@ -13,7 +13,7 @@
 use std::io::{self, Write};
 
 use serde::Serialize;
-use statsd_wire::{Metric, ParseError, RawLine};
+use statsd_wire::{ParseError, RawLine, Warning};
 
 use crate::common::Painter;
 
@@ -26,8 +26,6 @@ pub(crate) enum Severity {
 }
 
 /// The class of the non-portable-integer warning.
-pub(crate) const NON_PORTABLE: &str = "non_portable_integer";
-
 /// One diagnostic about one line.
 #[derive(Clone, Debug)]
 pub(crate) struct Diagnostic<'a> {
@@ -82,34 +80,28 @@ impl<'a> Diagnostic<'a> {
         }
     }
 
-    /// The warning for a valid metric whose integer value lies outside the
-    /// spec's portable range (-2^53, 2^53) ([`Metric::is_portable`]), pointing
-    /// at the value.
-    pub(crate) fn non_portable(
+    /// A warning of the core about an accepted line (its span counts from the
+    /// start of the source, where the line starts at `line_offset`).
+    pub(crate) fn warning(
         source: &'a str,
         line_no: usize,
         line: &'a [u8],
         line_offset: usize,
-        metric: &Metric<'_>,
+        warning: &Warning,
     ) -> Self {
-        // The name is borrowed from the line, so the value starts after it and its `:`.
-        let start = (metric.name.len() + 1).min(line.len());
-        let end = line[start..]
-            .iter()
-            .position(|&b| b == b'|')
-            .map_or(line.len(), |p| start + p);
+        let clamp = |at: usize| at.saturating_sub(line_offset).min(line.len());
+        let kind = warning.kind();
         Diagnostic {
             source,
             line_no,
             line,
             line_offset,
-            start,
-            end,
+            start: clamp(warning.span().start),
+            end: clamp(warning.span().end),
             severity: Severity::Warning,
-            class: NON_PORTABLE,
-            message: "integer outside the portable range (-2^53, 2^53)",
-            hint: "servers that store values as doubles (Etsy, statsite, brubeck, Vector, ...) round it; \
-                   keep integers between -9007199254740991 and 9007199254740991",
+            class: kind.code(),
+            message: kind.message(),
+            hint: kind.hint(),
         }
     }
 
@@ -203,70 +195,13 @@ pub(crate) struct JsonDiagnostic<'a> {
 /// The widest excerpt of a line shown, in display characters.
 const MAX_SHOWN: usize = 100;
 
-/// How a line is shown: each byte's display text (control characters and
-/// invalid UTF-8 escaped, so the caret lines up and the terminal is safe).
-fn display_cells(line: &[u8]) -> (Vec<String>, Vec<usize>) {
-    // cells: one display string per character; cell_of: for each byte offset
-    // (and one past the end), the index of its cell.
-    let mut cells = Vec::new();
-    let mut cell_of = Vec::with_capacity(line.len() + 1);
-    for chunk in line.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            let text = match c {
-                '\t' => "\\t".to_string(),
-                '\r' => "\\r".to_string(),
-                '\n' => "\\n".to_string(),
-                c if crate::common::needs_escape(c) => c.escape_unicode().to_string(),
-                c => c.to_string(),
-            };
-            cell_of.extend(std::iter::repeat_n(cells.len(), c.len_utf8()));
-            cells.push(text);
-        }
-        for b in chunk.invalid() {
-            cell_of.push(cells.len());
-            cells.push(format!("\\x{b:02x}"));
-        }
-    }
-    cell_of.push(cells.len());
-    (cells, cell_of)
-}
-
 /// The text shown for `line` and the caret's column and width (at least 1) for
-/// the bytes `start..end`; a line wider than [`MAX_SHOWN`] is cut around the
-/// fault, with `…` where text was left out.
+/// the bytes `start..end`, by the core's renderer ([`statsd_wire::Excerpt`]):
+/// control characters, bidi controls and invalid bytes escaped, a line wider
+/// than [`MAX_SHOWN`] cut around the fault.
 fn excerpt(line: &[u8], start: usize, end: usize) -> (String, usize, usize) {
-    let (cells, cell_of) = display_cells(line);
-    let first = cell_of.get(start).copied().unwrap_or(cells.len());
-    let last = cell_of.get(end).copied().unwrap_or(cells.len()).max(first);
-    let width = |range: &[String]| range.iter().map(|c| c.chars().count()).sum::<usize>();
-
-    // The window of cells to show.
-    let total = width(&cells);
-    let (from, to) = if total <= MAX_SHOWN {
-        (0, cells.len())
-    } else {
-        let from = first.saturating_sub(20);
-        let mut to = from;
-        let mut w = 0;
-        while to < cells.len() && w + cells[to].chars().count() <= MAX_SHOWN {
-            w += cells[to].chars().count();
-            to += 1;
-        }
-        (from, to)
-    };
-    let mut shown = String::new();
-    let mut caret_at = 0;
-    if from > 0 {
-        shown.push('…');
-        caret_at += 1;
-    }
-    shown.extend(cells[from..to].iter().map(String::as_str));
-    if to < cells.len() {
-        shown.push('…');
-    }
-    caret_at += width(&cells[from..first.clamp(from, to)]);
-    let caret_len = width(&cells[first.clamp(from, to)..last.clamp(from, to)]).max(1);
-    (shown, caret_at, caret_len)
+    let e = statsd_wire::Excerpt::new(line, start, end, MAX_SHOWN);
+    (e.text, e.caret_column, e.caret_width)
 }
 
 #[cfg(test)]

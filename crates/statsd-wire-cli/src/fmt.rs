@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use statsd_wire::Config;
+use statsd_wire::{Config, EncodeErrorKind};
 
 use crate::common::{self, DialectOpt, Input, LineReader, Outcome, Painter, Stream, plural};
 use crate::diag::Diagnostic;
@@ -16,7 +16,11 @@ use crate::diag::Diagnostic;
 #[command(after_help = "\
 Valid lines are rewritten in the canonical form (the form the encoder writes:
 `a:+1|c` becomes `a:1|c`, `t:1.50|ms` becomes `t:1.5|ms`, a bare `name` becomes
-`name:1|m`, a tolerated `\\r` before `\\n` is dropped). Invalid lines are copied
+`name:1|m`, a tolerated `\\r` before `\\n` is dropped; in the dogstatsd dialect fields
+come in datadog-go's order `|@rate|#tags|c:|e:|T|card:` and events get exact length
+headers). A valid line the encoder does not write (its canonical form is longer than
+the line limit, or it holds a dogstatsd rate outside (0, 1]) is kept as it is, with a
+warning. Invalid lines are copied
 unchanged and reported on stderr; empty lines and the final newline (or its
 absence) are kept. Output goes to stdout, or back into each file with --in-place
 (written only when it changed).
@@ -83,27 +87,39 @@ fn format_input(
             (Err(_), Some(e)) => return Err(FmtError::Write(e)),
             (Err(e), None) => return Err(FmtError::Read(e)),
         };
-        let result = common::parse_stream_line(&line, config);
+        let result = common::parse_stream_message(&line, config);
         match &result {
             None => out.write_all(line.bytes).map_err(FmtError::Write)?,
-            Some(Ok(metric)) => {
+            Some(Ok(parsed)) => {
                 canonical.clear();
-                if metric.encode(config, &mut canonical).is_ok() {
-                    found.changed |= canonical != line.bytes;
-                    out.write_all(&canonical).map_err(FmtError::Write)?;
-                } else {
-                    // Valid, but its canonical form is longer than the line
-                    // limit (`|@1e-300` written out): kept as it is, and said
-                    // (`send` sends it as received, with the same warning).
-                    out.write_all(line.bytes).map_err(FmtError::Write)?;
-                    writeln!(
-                        diagnostics,
-                        "{}:{}: warning: valid, but its canonical form is longer than the line limit ({} bytes); kept as it is",
-                        input.name,
-                        line.index + 1,
-                        config.max_line_len()
-                    )
-                    .map_err(FmtError::Write)?;
+                match parsed.message.encode(config, &mut canonical) {
+                    Ok(()) => {
+                        found.changed |= canonical != line.bytes;
+                        out.write_all(&canonical).map_err(FmtError::Write)?;
+                    }
+                    Err(e) => {
+                        // Valid, but the encoder does not write it: its canonical
+                        // form is longer than the line limit (`|@1e-300` written
+                        // out), or it holds what the reader accepts with a warning
+                        // and the encoder refuses (a dogstatsd rate outside (0, 1]).
+                        // Kept as it is, and said (`send` sends it as received).
+                        out.write_all(line.bytes).map_err(FmtError::Write)?;
+                        let why = if e.kind() == EncodeErrorKind::LineTooLong {
+                            format!(
+                                "its canonical form is longer than the line limit ({} bytes)",
+                                config.max_line_len()
+                            )
+                        } else {
+                            e.kind().message().to_string()
+                        };
+                        writeln!(
+                            diagnostics,
+                            "{}:{}: warning: valid, but {why}; kept as it is",
+                            input.name,
+                            line.index + 1,
+                        )
+                        .map_err(FmtError::Write)?;
+                    }
                 }
             }
             Some(Err(e)) => {

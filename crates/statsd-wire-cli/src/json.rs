@@ -15,16 +15,19 @@ use crate::common::{self, DialectOpt, LineReader, Outcome};
 #[derive(Debug, Args)]
 #[command(after_help = "\
 Each non-empty line becomes one JSON object: the adapter protocol's LineResult,
-{\"ok\":true,\"metric\":{...}} or {\"ok\":false,\"error\":{\"class\":...,\"offset\":...,\"message\":...}},
-with \"line\" (from 1) first, and \"file\" when more than one input is given. Every
-number is a string, exactly as the protocol has it.
+{\"ok\":true,\"metric\":{...}} (in the dogstatsd dialect also \"event\" or \"service_check\")
+or {\"ok\":false,\"error\":{\"class\":...,\"offset\":...,\"message\":...}}, with \"line\"
+(from 1) first, \"file\" when more than one input is given, and \"warnings\"
+([{\"class\":...,\"offset\":...}]) on an accepted line that has any. Every number is a
+string, exactly as the protocol has it.
 
 Exit codes: 0 every line is valid; 1 at least one line is invalid (it is still
 printed, as an error object); 2 usage or I/O error.
 
 Examples:
   printf 'gorets:1|c\\nbad\\n' | statsd-wire json --dialect etsy
-  statsd-wire json metrics.txt | jq -c 'select(.ok | not)'")]
+  statsd-wire json metrics.txt | jq -c 'select(.ok | not)'
+  printf '_e{6,4}:Deploy|done|#env:prod\n' | statsd-wire json --dialect dogstatsd")]
 pub(crate) struct JsonArgs {
     #[command(flatten)]
     dialect: DialectOpt,
@@ -72,14 +75,14 @@ pub(crate) fn run(args: JsonArgs) -> ExitCode {
                     break;
                 }
             };
-            let Some(result) = common::parse_stream_line(&line, &config) else {
+            let Some(result) = common::parse_stream_message(&line, &config) else {
                 continue;
             };
             outcome.invalid |= result.is_err();
             let json = JsonLine {
                 line: line.index + 1,
                 file: several.then_some(input.name.as_str()),
-                result: LineResult::from_result(&result),
+                result: LineResult::from_parsed_with_warnings(&result),
             };
             let written = serde_json::to_writer(&mut out, &json)
                 .map_err(io::Error::from)

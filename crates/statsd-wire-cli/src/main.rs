@@ -39,7 +39,7 @@ enum Command {
     Listen(listen::ListenArgs),
     /// Validate metrics, then send them over UDP packed into datagrams.
     Send(send::SendArgs),
-    /// The reference adapter of the StatsD adapter protocol (version 1).
+    /// The reference adapter of the StatsD adapter protocol (version 2).
     Adapter(adapter::AdapterArgs),
     /// Run a StatsD() dialplan call, or lint a dialplan, exactly as Asterisk would.
     Asterisk(statsd_asterisk::cli::AsteriskArgs),

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Args;
-use statsd_wire::{Metric, ParseError, parse_datagram, parse_line};
+use statsd_wire::{DatagramPacker, Message, ParseError, Parsed, parse_message, parse_messages};
 
 use crate::common::{self, DialectOpt, Painter, Stream, plural};
 use crate::diag::Diagnostic;
@@ -111,33 +111,6 @@ pub(crate) fn send_connected(socket: &UdpSocket, datagram: &[u8]) -> io::Result<
     }
 }
 
-/// Groups encoded lines into datagrams of at most `max` bytes.
-struct Packer {
-    max: usize,
-    current: Vec<u8>,
-}
-
-impl Packer {
-    /// Adds a line; returns a full datagram to send first, if any.
-    fn push(&mut self, line: &[u8]) -> Option<Vec<u8>> {
-        let fits = self.current.is_empty() || self.current.len() + 1 + line.len() <= self.max;
-        let full = if fits {
-            None
-        } else {
-            Some(std::mem::take(&mut self.current))
-        };
-        if !self.current.is_empty() {
-            self.current.push(b'\n');
-        }
-        self.current.extend_from_slice(line);
-        full
-    }
-
-    fn finish(&mut self) -> Option<Vec<u8>> {
-        (!self.current.is_empty()).then(|| std::mem::take(&mut self.current))
-    }
-}
-
 fn usage_error(message: &str) -> ExitCode {
     eprintln!("statsd-wire send: {message}");
     ExitCode::from(common::EXIT_ERROR)
@@ -160,9 +133,9 @@ pub(crate) fn run(args: SendArgs) -> ExitCode {
     // line limit: `|@1e-300` is 300 digits written out) is sent as it was
     // received, with a warning: `check` accepts it, so `send` does too.
     let mut as_received = 0u64;
-    let mut accept = |metric: &Metric<'_>, raw: &[u8], what: &str, lines: &mut Vec<Vec<u8>>| {
+    let mut accept = |message: &Message<'_>, raw: &[u8], what: &str, lines: &mut Vec<Vec<u8>>| {
         let mut out = Vec::new();
-        if let Err(e) = metric.encode(&config, &mut out) {
+        if let Err(e) = message.encode(&config, &mut out) {
             as_received += 1;
             if as_received <= OVERSIZE_WARNINGS_SHOWN {
                 eprintln!(
@@ -180,10 +153,10 @@ pub(crate) fn run(args: SendArgs) -> ExitCode {
             return usage_error(&format!("<stdin>: {e}"));
         }
         stdin_data = data;
-        for (raw, result) in parse_datagram(&stdin_data, &config).with_raw() {
+        for (raw, result) in parse_messages(&stdin_data, &config).with_raw() {
             match result {
-                Ok(metric) => accept(
-                    &metric,
+                Ok(parsed) => accept(
+                    &parsed.message,
                     raw.bytes,
                     &format!("<stdin>:{}", raw.index + 1),
                     &mut lines,
@@ -197,9 +170,14 @@ pub(crate) fn run(args: SendArgs) -> ExitCode {
     } else {
         for (i, arg) in args.metrics.iter().enumerate() {
             let bytes = arg.as_encoded_bytes();
-            let result: Result<Metric<'_>, ParseError> = parse_line(bytes, &config);
+            let result: Result<Parsed<'_>, ParseError> = parse_message(bytes, &config);
             match result {
-                Ok(metric) => accept(&metric, bytes, &format!("<arg>:{}", i + 1), &mut lines),
+                Ok(parsed) => accept(
+                    &parsed.message,
+                    bytes,
+                    &format!("<arg>:{}", i + 1),
+                    &mut lines,
+                ),
                 Err(e) => {
                     invalid += 1;
                     report(Diagnostic::line_error("<arg>", i + 1, bytes, 0, &e, 0));
@@ -234,10 +212,7 @@ pub(crate) fn run(args: SendArgs) -> ExitCode {
     let total = lines.len();
     let progress = total > PROGRESS_ABOVE;
     let in_place = io::stderr().is_terminal();
-    let mut packer = Packer {
-        max,
-        current: Vec::new(),
-    };
+    let mut packer = DatagramPacker::new(max);
     let (mut datagrams, mut bytes, mut oversized) = (0u64, 0u64, 0u64);
     let mut next_report = PROGRESS_ABOVE;
     let mut send = |datagram: Vec<u8>, sent_lines: usize| -> io::Result<()> {
@@ -263,7 +238,7 @@ pub(crate) fn run(args: SendArgs) -> ExitCode {
                 );
             }
         }
-        if let Some(full) = packer.push(line) {
+        if let Some(full) = packer.push_line(line) {
             result = send(full, i);
             if result.is_err() {
                 break;
@@ -305,27 +280,4 @@ pub(crate) fn run(args: SendArgs) -> ExitCode {
         return ExitCode::from(common::EXIT_ERROR);
     }
     ExitCode::from(common::EXIT_OK)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Packer;
-
-    #[test]
-    fn packing_fills_datagrams_and_sends_long_lines_alone() {
-        let mut p = Packer {
-            max: 11,
-            current: Vec::new(),
-        };
-        let mut out = Vec::new();
-        for line in ["a:1|c", "b:2|c", "c:3|c", "long.name:1|c", "d:4|c"] {
-            out.extend(p.push(line.as_bytes()));
-        }
-        out.extend(p.finish());
-        let out: Vec<_> = out
-            .iter()
-            .map(|d| String::from_utf8_lossy(d).to_string())
-            .collect();
-        assert_eq!(out, ["a:1|c\nb:2|c", "c:3|c", "long.name:1|c", "d:4|c"]);
-    }
 }

@@ -8,13 +8,22 @@
 //! |---|---|
 //! | `parse_datagram_spec` | [`parse_datagram_spec`] |
 //! | `parse_datagram_etsy` | [`parse_datagram_etsy`] |
-//! | `roundtrip_arbitrary` | [`roundtrip_arbitrary`] (input [`FuzzMetric`]) |
+//! | `parse_datagram_dogstatsd` | [`parse_datagram_dogstatsd`] (and [`check_messages`]) |
+//! | `roundtrip_arbitrary` | [`roundtrip_arbitrary_bytes`] (inputs [`FuzzMetric`] and [`FuzzMessage`]) |
 //! | `differential` | [`differential`] (against [`reference`](mod@reference)) |
 //!
 //! [`replay`](mod@replay) runs committed inputs through them in `cargo test`.
 
+pub mod flat;
+mod messages;
 pub mod reference;
 pub mod replay;
+
+pub use messages::{
+    CheckParts, EventParts, FuzzMessage, MessageParts, MetricParts, SharedParts,
+    check_encode_message, check_messages, parse_datagram_dogstatsd, reencode_message,
+    roundtrip_message,
+};
 
 use std::fmt::Write as _;
 
@@ -60,12 +69,7 @@ fn strict_eq(a: &Metric<'_>, b: &Metric<'_>) -> bool {
         }
         (x, y) => x == y,
     };
-    value_eq
-        && a.name == b.name
-        && a.kind == b.kind
-        && a.sample_rate.map(f64::to_bits) == b.sample_rate.map(f64::to_bits)
-        && a.delta == b.delta
-        && a.tags == b.tags
+    value_eq && a.sample_rate.map(f64::to_bits) == b.sample_rate.map(f64::to_bits) && a == b
 }
 
 // ---------------------------------------------------------------------------
@@ -100,7 +104,8 @@ pub fn parse_datagram(data: &[u8], dialect: Dialect) {
     check_datagram(data, &default.with_max_line_len(SMALL_MAX_LINE_LEN));
 }
 
-fn check_datagram(data: &[u8], config: &Config) {
+/// The checks of [`parse_datagram`] in one configuration.
+pub fn check_datagram(data: &[u8], config: &Config) {
     let plain: Vec<_> = core_parse_datagram(data, config).collect();
     let raw: Vec<_> = core_parse_datagram(data, config).with_raw().collect();
     assert!(
@@ -177,11 +182,23 @@ fn check_datagram(data: &[u8], config: &Config) {
 }
 
 /// Re-encodes a parsed metric and checks that it parses back to itself and that
-/// its encoding is a fixed point.
+/// its encoding is a fixed point. A rate outside `(0, 1]`, which the dogstatsd
+/// dialect accepts with a warning, the encoder refuses: the metric is then
+/// checked without it.
 fn reencode(m: &Metric<'_>, config: &Config) {
     let mut out = Vec::new();
     let config = match m.encode(config, &mut out) {
         Ok(()) => *config,
+        Err(e)
+            if e.kind() == EncodeErrorKind::SampleRateOutOfRange
+                && messages::lenient_rates(config)
+                && !m.sample_rate.is_some_and(|r| r > 0.0 && r <= 1.0) =>
+        {
+            assert!(out.is_empty(), "a refused metric wrote {out:?}");
+            let mut without = *m;
+            without.sample_rate = None;
+            return reencode(&without, config);
+        }
         // The canonical form can be longer than the text it was parsed from
         // (`.5` -> `0.5`, `1e5` -> `100000.0`, `|@1e-300` -> 300 digits): past the
         // limit, the encoder rightly refuses; check the rest with room to spare.
@@ -424,11 +441,17 @@ impl ValidParts<'_> {
     }
 }
 
-/// Target `roundtrip_arbitrary`, on the raw fuzz input (decoded as
-/// [`decode_like_libfuzzer`] does).
+/// Target `roundtrip_arbitrary`, on the raw fuzz input: the input decoded (as
+/// [`decode_like_libfuzzer`] does) as a [`FuzzMetric`] for
+/// [`roundtrip_arbitrary`], and the same bytes decoded again as a
+/// [`FuzzMessage`] for [`roundtrip_message`] (so the inputs committed before
+/// the message half existed still decode to the same metric).
 pub fn roundtrip_arbitrary_bytes(data: &[u8]) {
     if let Some(input) = decode_like_libfuzzer::<FuzzMetric<'_>>(data) {
         roundtrip_arbitrary(input);
+    }
+    if let Some(input) = decode_like_libfuzzer::<FuzzMessage<'_>>(data) {
+        roundtrip_message(input);
     }
 }
 
@@ -540,13 +563,18 @@ fn check_encode(m: &Metric<'_>, config: &Config) {
 /// parser) must agree on every line of `data`, in every dialect, with the
 /// default limits and with [`SMALL_MAX_LINE_LEN`]: the same accept/reject, the
 /// same error kind, span and line, the same metric (floats bit for bit). The
-/// whole input as one line through `parse_line` too.
+/// whole input as one line through `parse_line` too. In the dogstatsd
+/// dialect, [`differential_messages`].
 pub fn differential(data: &[u8]) {
     for &dialect in Dialect::ALL.iter().filter(|&&d| reference::supports(d)) {
         for config in [
             Config::new(dialect),
             Config::new(dialect).with_max_line_len(SMALL_MAX_LINE_LEN),
         ] {
+            if reference::has_messages(dialect) {
+                differential_messages(data, &config);
+                continue;
+            }
             let core: Vec<_> = core_parse_datagram(data, &config).collect();
             let reference = reference::parse_datagram(data, &config);
             assert_eq!(
@@ -583,4 +611,54 @@ fn agree(
         config.max_line_len(),
         String::from_utf8_lossy(data),
     );
+}
+
+/// The dogstatsd half of [`differential`]: `parse_messages` (every message
+/// kind, with its warnings) and the metrics-only `parse_datagram` against the
+/// reference's [`parse_messages`](reference::parse_messages), line by line, as
+/// plain data ([`Flat`](flat::Flat): every field, every tag, every packed value
+/// and unescaped text, floats bit for bit, warnings with their spans); the
+/// whole input as one line through `parse_message` and `parse_line` too.
+pub fn differential_messages(data: &[u8], config: &Config) {
+    use flat::Flat;
+    let show = |c: &dyn core::fmt::Debug, r: &dyn core::fmt::Debug, what: &str| {
+        format!(
+            "{what} in {} (max_line_len {}), input {:?}:\n      core: {c:?}\n reference: {r:?}",
+            config.dialect(),
+            config.max_line_len(),
+            String::from_utf8_lossy(data)
+        )
+    };
+    let core: Vec<_> = crate::parse_messages(data, config)
+        .map(|r| r.map(|p| Flat::of_message(&p.message, &p.warnings)))
+        .collect();
+    let reference = reference::parse_messages(data, config, false);
+    assert_eq!(
+        core.len(),
+        reference.len(),
+        "{}",
+        show(&core, &reference, "framing")
+    );
+    for (c, r) in core.iter().zip(&reference) {
+        assert!(c == r, "{}", show(c, r, "parse_messages"));
+    }
+    let core: Vec<_> = core_parse_datagram(data, config)
+        .map(|r| r.map(|m| Flat::of_metric(&m)))
+        .collect();
+    let reference = reference::parse_messages(data, config, true);
+    assert_eq!(
+        core.len(),
+        reference.len(),
+        "{}",
+        show(&core, &reference, "framing")
+    );
+    for (c, r) in core.iter().zip(&reference) {
+        assert!(c == r, "{}", show(c, r, "parse_datagram"));
+    }
+    let c = crate::parse_message(data, config).map(|p| Flat::of_message(&p.message, &p.warnings));
+    let r = reference::parse_message(data, config, false);
+    assert!(c == r, "{}", show(&c, &r, "parse_message"));
+    let c = parse_line(data, config).map(|m| Flat::of_metric(&m));
+    let r = reference::parse_message(data, config, true);
+    assert!(c == r, "{}", show(&c, &r, "parse_line"));
 }

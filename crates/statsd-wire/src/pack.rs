@@ -115,5 +115,17 @@ mod tests {
         assert_eq!(p.push_line(b"dddddd"), None);
         assert_eq!(p.finish(), Some(b"cc\ndddddd".to_vec()));
         assert_eq!(p.finish(), None);
+
+        let mut p = DatagramPacker::new(11);
+        let mut out = Vec::new();
+        for line in ["a:1|c", "b:2|c", "c:3|c", "long.name:1|c", "d:4|c"] {
+            out.extend(p.push_line(line.as_bytes()));
+        }
+        out.extend(p.finish());
+        let out: Vec<&[u8]> = out.iter().map(Vec::as_slice).collect();
+        assert_eq!(
+            out,
+            [&b"a:1|c\nb:2|c"[..], b"c:3|c", b"long.name:1|c", b"d:4|c"]
+        );
     }
 }

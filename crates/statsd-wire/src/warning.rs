@@ -75,9 +75,7 @@ impl WarningKind {
     /// What is odd, in a few words.
     pub const fn message(self) -> &'static str {
         match self {
-            WarningKind::NonPortableInteger => {
-                "integer outside (-2^53, 2^53): servers that store doubles round it"
-            }
+            WarningKind::NonPortableInteger => "integer outside the portable range (-2^53, 2^53)",
             WarningKind::NonPortableName => "name character outside [A-Za-z0-9_.]",
             WarningKind::SampleRateOutOfRange => "sample rate outside (0, 1]",
             WarningKind::DuplicateField => "field given twice; the last one wins",
@@ -95,7 +93,7 @@ impl WarningKind {
     pub const fn hint(self) -> &'static str {
         match self {
             WarningKind::NonPortableInteger => {
-                "keep integers within 9007199254740991 in magnitude, or send a float"
+                "servers that store values as doubles (Etsy, statsite, brubeck, Vector, ...) round it; keep integers between -9007199254740991 and 9007199254740991"
             }
             WarningKind::NonPortableName => {
                 "use letters, digits, '_' and '.' only; the Datadog backend rewrites other characters"

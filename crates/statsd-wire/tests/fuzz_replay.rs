@@ -32,6 +32,15 @@ fn parse_datagram_etsy() {
 }
 
 #[test]
+fn parse_datagram_dogstatsd() {
+    replay_committed(
+        &fuzz_dir(),
+        "parse_datagram_dogstatsd",
+        fuzzing::parse_datagram_dogstatsd,
+    );
+}
+
+#[test]
 fn roundtrip_arbitrary() {
     replay_committed(
         &fuzz_dir(),
@@ -49,9 +58,13 @@ fn differential() {
 #[ignore = "replays the local, uncommitted fuzz/corpus/ (can be large)"]
 fn local_corpus() {
     type Target = (&'static str, fn(&[u8]));
-    let targets: [Target; 4] = [
+    let targets: [Target; 5] = [
         ("parse_datagram_spec", fuzzing::parse_datagram_spec),
         ("parse_datagram_etsy", fuzzing::parse_datagram_etsy),
+        (
+            "parse_datagram_dogstatsd",
+            fuzzing::parse_datagram_dogstatsd,
+        ),
         ("roundtrip_arbitrary", fuzzing::roundtrip_arbitrary_bytes),
         ("differential", fuzzing::differential),
     ];

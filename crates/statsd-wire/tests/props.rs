@@ -183,3 +183,243 @@ proptest! {
         prop_assert_eq!(out, b"keep".to_vec());
     }
 }
+
+// ---------------------------------------------------------------------------
+// dogstatsd: every message kind, built valid, reads back as itself
+// ---------------------------------------------------------------------------
+
+use statsd_wire::{
+    AlertType, Cardinality, EscapedText, Event, Message, Packed, Priority, ServiceCheck,
+    ServiceCheckStatus, Tags, UnknownFields, parse_messages,
+};
+
+/// A tag key or value: no `,`, `|`, control characters (and no `:` in keys).
+fn tag_text(colon: bool) -> impl Strategy<Value = String> {
+    if colon {
+        "[a-zA-Z0-9_.:/ é-]{0,10}".boxed()
+    } else {
+        "[a-zA-Z0-9_./ é-]{0,10}".boxed()
+    }
+}
+
+/// An event or service-check text: any printable text and newlines, but not
+/// the two bytes backslash-n (they would read back as a newline).
+fn event_text(pipes: bool) -> impl Strategy<Value = String> {
+    let re = if pipes {
+        "[a-zA-Z0-9 |:#@,\\\\\n.é]{0,24}"
+    } else {
+        "[a-zA-Z0-9 :#@,\\\\\n.é]{0,24}"
+    };
+    re.prop_filter("no \\n escape", |s: &String| !s.contains("\\n"))
+}
+
+#[derive(Debug, Clone)]
+struct OwnedMessage {
+    kind: u8,
+    name: String,
+    metric_kind: MetricType,
+    numbers: Vec<Number>,
+    member: String,
+    rate: Option<f64>,
+    tags: Option<Vec<(String, Option<String>)>>,
+    timestamp: Option<u64>,
+    container: Option<String>,
+    cardinality: Option<Cardinality>,
+    unknown: Vec<String>,
+    title: String,
+    text: String,
+    status: ServiceCheckStatus,
+    priority: Option<Priority>,
+    alert: Option<AlertType>,
+    date: Option<i64>,
+}
+
+fn dogstatsd_message() -> impl Strategy<Value = OwnedMessage> {
+    let kinds = vec![
+        MetricType::Counter,
+        MetricType::Gauge,
+        MetricType::Timer,
+        MetricType::Histogram,
+        MetricType::Set,
+        MetricType::Distribution,
+    ];
+    let tags = prop::option::of(prop::collection::vec(
+        (tag_text(false), prop::option::of(tag_text(true))),
+        0..4,
+    ))
+    .prop_filter(
+        "one empty tag reads back as no tag",
+        |t| !matches!(t.as_deref(), Some([(k, None)]) if k.is_empty()),
+    );
+    let number = prop_oneof![
+        any::<u64>().prop_map(Number::PosInt),
+        (i64::MIN + 1..0).prop_map(Number::NegInt),
+        (-1e12f64..1e12).prop_map(Number::Float),
+    ];
+    (
+        (0u8..3, "[a-zA-Z0-9_.]{1,12}", prop::sample::select(kinds)),
+        (
+            prop::collection::vec(number, 1..4),
+            "[a-zA-Z0-9 _.:@#-]{1,12}",
+            rate(),
+        ),
+        (
+            tags,
+            prop::option::of(1u64..=i64::MAX as u64),
+            prop::option::of("[a-z0-9,-]{0,12}"),
+        ),
+        (
+            prop::option::of(prop::sample::select(Cardinality::ALL.to_vec())),
+            prop::collection::vec("[x-z][a-z0-9:]{0,6}", 0..3),
+        ),
+        (
+            event_text(true).prop_filter("a title", |t| !t.is_empty()),
+            event_text(true),
+        ),
+        (
+            prop::sample::select(vec![
+                ServiceCheckStatus::Ok,
+                ServiceCheckStatus::Warning,
+                ServiceCheckStatus::Critical,
+                ServiceCheckStatus::Unknown,
+            ]),
+            prop::option::of(prop::sample::select(Priority::ALL.to_vec())),
+            prop::option::of(prop::sample::select(AlertType::ALL.to_vec())),
+            prop::option::of(any::<i64>()),
+        ),
+    )
+        .prop_map(
+            |(
+                (kind, name, metric_kind),
+                (numbers, member, rate),
+                (tags, timestamp, container),
+                (cardinality, unknown),
+                (title, text),
+                (status, priority, alert, date),
+            )| OwnedMessage {
+                kind,
+                name,
+                metric_kind,
+                numbers,
+                member,
+                rate,
+                tags,
+                timestamp,
+                container,
+                cardinality,
+                unknown,
+                title,
+                text: text.replace('|', if kind == 2 { "/" } else { "|" }),
+                status,
+                priority,
+                alert,
+                date,
+            },
+        )
+}
+
+fn check_dogstatsd(o: &OwnedMessage) -> Result<(), TestCaseError> {
+    let pairs: Vec<(&str, Option<&str>)> = o
+        .tags
+        .iter()
+        .flatten()
+        .map(|(k, v)| (k.as_str(), v.as_deref()))
+        .collect();
+    let tags = o.tags.as_ref().map(|_| Tags::from_pairs(&pairs));
+    let unknown: Vec<&str> = o.unknown.iter().map(String::as_str).collect();
+    let message: Message<'_> = match o.kind {
+        0 => {
+            let mut m = if o.metric_kind == MetricType::Set {
+                Metric::set(&o.name, &o.member)
+            } else if o.numbers.len() > 1 {
+                Metric::packed(&o.name, o.metric_kind, Packed::new(&o.numbers))
+            } else {
+                Metric::new(&o.name, o.metric_kind, o.numbers[0])
+            };
+            m.sample_rate = o.rate;
+            m.tags = tags;
+            m.timestamp = o.timestamp;
+            m.container_id = o.container.as_deref();
+            m.cardinality = o.cardinality;
+            m.unknown_fields = UnknownFields::new(&unknown);
+            m.into()
+        }
+        1 => {
+            let mut e = Event::new(&o.title, &o.text);
+            e.tags = tags;
+            e.priority = o.priority;
+            e.alert_type = o.alert;
+            e.timestamp = o.date;
+            e.hostname = o.container.as_deref();
+            e.into()
+        }
+        _ => {
+            let mut c = ServiceCheck::new(&o.name, o.status);
+            c.tags = tags;
+            c.timestamp = o.date;
+            c.message = Some(EscapedText::plain(&o.text));
+            c.cardinality = o.cardinality;
+            c.into()
+        }
+    };
+    let config = Config::dogstatsd();
+    let mut out = Vec::new();
+    message
+        .encode(&config, &mut out)
+        .map_err(|e| TestCaseError::fail(format!("{message:?}: {e}")))?;
+    prop_assert_eq!(out.len(), message.encoded_len());
+    let back = parse_messages(&out, &config)
+        .next()
+        .ok_or_else(|| TestCaseError::fail("no line"))?
+        .map_err(|e| TestCaseError::fail(format!("{:?} → {e}", String::from_utf8_lossy(&out))))?;
+    prop_assert_eq!(back.message, message, "{}", String::from_utf8_lossy(&out));
+    let mut again = Vec::new();
+    back.message.encode(&config, &mut again).unwrap();
+    prop_assert_eq!(again, out);
+    // The other dialects refuse what they cannot carry, writing nothing.
+    for other in [Config::spec(), Config::etsy()] {
+        let mut buf = b"keep".to_vec();
+        if message.encode(&other, &mut buf).is_err() {
+            prop_assert_eq!(&buf, b"keep");
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000),
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
+            "tests/props.proptest-regressions"
+        ))),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn valid_dogstatsd_messages_round_trip(o in dogstatsd_message()) {
+        check_dogstatsd(&o)?;
+    }
+
+    #[test]
+    fn any_bytes_parse_as_dogstatsd_without_panic_and_accepted_lines_re_encode(
+        bytes in prop::collection::vec(any::<u8>(), 0..200),
+    ) {
+        let config = Config::dogstatsd();
+        for result in parse_messages(&bytes, &config) {
+            match result {
+                Ok(parsed) => {
+                    let mut out = Vec::new();
+                    // A line accepted with a warning may hold what the encoder
+                    // refuses (a rate outside (0, 1]); every other one re-encodes.
+                    if parsed.message.encode(&config, &mut out).is_ok() {
+                        let back = parse_messages(&out, &config).next().unwrap().unwrap();
+                        prop_assert_eq!(back.message, parsed.message);
+                    } else {
+                        prop_assert!(!parsed.warnings.is_empty());
+                    }
+                }
+                Err(e) => prop_assert!(e.span().start <= e.span().end && e.span().end <= bytes.len()),
+            }
+        }
+    }
+}

@@ -38,8 +38,8 @@ const EXIT_UNIMPLEMENTED: i32 = 89;
 
 const IMPLS: &[(&str, &str, &[&str])] = &[
     // (name, crate version, dialects)
-    ("cadence", "1.8.0", &["spec", "etsy"]),
-    ("dogstatsd", "0.12.4", &["spec", "etsy"]),
+    ("cadence", "1.8.0", &["spec", "etsy", "dogstatsd"]),
+    ("dogstatsd", "0.12.4", &["spec", "etsy", "dogstatsd"]),
 ];
 
 type Refusal = String;

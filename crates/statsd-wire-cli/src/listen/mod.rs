@@ -23,7 +23,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
-use statsd_wire::{Config, Dialect, Metric, ParseError};
+use statsd_wire::{Config, Dialect, Message, ParseError};
 use statsd_wire_tokio::{Datagram, Line};
 use tokio::sync::{mpsc, watch};
 
@@ -131,14 +131,15 @@ impl Listener {
     }
 
     /// Counts and prints one line's result.
-    fn line(&mut self, peer: Peer, at: LineAt<'_>, result: &Result<Metric<'_>, ParseError>) {
+    fn line(&mut self, peer: Peer, at: LineAt<'_>, result: &Result<Message<'_>, ParseError>) {
         self.stats.lines.inc();
         let gauge = match result {
-            Ok(metric) => {
+            Ok(message) => {
                 self.stats.valid_lines.inc();
-                self.gauges
-                    .as_mut()
-                    .and_then(|g| g.update(metric, &self.stats))
+                match (self.gauges.as_mut(), message) {
+                    (Some(g), Message::Metric(metric)) => g.update(metric, &self.stats),
+                    _ => None,
+                }
             }
             Err(_) => {
                 self.stats.invalid_lines.inc();
@@ -163,7 +164,10 @@ impl Listener {
             f.begin(datagram.len());
         }
         let mut any_invalid = false;
-        for (raw, result) in datagram.lines().with_raw() {
+        // Parsed with the listener's configuration (the receiving side builds
+        // frames without one).
+        for (raw, parsed) in statsd_wire::parse_messages(datagram.bytes(), &config).with_raw() {
+            let result = parsed.map(|p| p.message);
             any_invalid |= result.is_err();
             let at = LineAt {
                 number: raw.index + 1,
@@ -172,8 +176,8 @@ impl Listener {
                 span_base: raw.span.start,
             };
             self.line(peer, at, &result);
-            if let (Some(f), Ok(metric)) = (self.forward.as_mut(), &result) {
-                f.push(metric, raw.bytes, &config, &self.stats);
+            if let (Some(f), Ok(message)) = (self.forward.as_mut(), &result) {
+                f.push(message, raw.bytes, &config, &self.stats);
             }
         }
         if any_invalid {
@@ -191,7 +195,7 @@ impl Listener {
             scheme: "tcp",
             addr: from,
         };
-        let result = line.metric();
+        let result = line.message().map(|p| p.message);
         let at = LineAt {
             number: line.number(),
             bytes: line.bytes(),
@@ -199,8 +203,8 @@ impl Listener {
             span_base: 0,
         };
         self.line(peer, at, &result);
-        if let (Some(f), Ok(metric)) = (self.forward.as_mut(), &result) {
-            f.push(metric, line.bytes(), &self.config, &self.stats);
+        if let (Some(f), Ok(message)) = (self.forward.as_mut(), &result) {
+            f.push(message, line.bytes(), &self.config, &self.stats);
         }
     }
 

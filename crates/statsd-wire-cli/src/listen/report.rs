@@ -12,8 +12,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use clap::ValueEnum;
 use serde::Serialize;
-use statsd_wire::{Metric, ParseError};
-use statsd_wire_protocol::LineResult;
+use statsd_wire::{Message, ParseError};
+use statsd_wire_protocol::{LineResult, message_to_json};
 
 use crate::common::{Painter, needs_escape, plural};
 use crate::diag::Diagnostic;
@@ -279,14 +279,16 @@ impl<W: Write> Printer<W> {
         &mut self,
         peer: Peer,
         at: LineAt<'_>,
-        result: &Result<Metric<'_>, ParseError>,
+        result: &Result<Message<'_>, ParseError>,
         gauge: Option<f64>,
     ) {
         match (self.format, result) {
-            (Format::Human, Ok(metric)) => {
+            (Format::Human, Ok(message)) => {
                 if !self.quiet {
-                    let text = metric.to_string();
-                    let name = metric.name;
+                    // The canonical form: tags, fields, events and service checks
+                    // included.
+                    let text = message.to_string();
+                    let name = message.as_metric().map_or("", |m| m.name);
                     self.write(|out| {
                         writeln!(out, "{}", escape_for_terminal(&text))?;
                         match gauge {
@@ -316,7 +318,10 @@ impl<W: Write> Printer<W> {
                 let json = JsonLine {
                     from: &peer.to_string(),
                     line: at.number,
-                    result: LineResult::from_result(result),
+                    result: match result {
+                        Ok(message) => LineResult::accepted(message_to_json(message)),
+                        Err(e) => LineResult::from_result(&Err(*e)),
+                    },
                     gauge: gauge.map(|v| v.to_string()),
                 };
                 self.write(|out| {

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::io;
 use std::net::{SocketAddr, UdpSocket};
 
-use statsd_wire::{Config, Metric, MetricType, Value};
+use statsd_wire::{Config, Message, Metric, MetricType, Value};
 
 use super::report::Stats;
 use crate::send::send_connected;
@@ -67,14 +67,27 @@ impl Forwarder {
 
     /// Queues one valid line: its canonical form, or `raw` when that cannot
     /// be written; sends a full datagram first if the line does not fit.
-    pub(crate) fn push(&mut self, metric: &Metric<'_>, raw: &[u8], config: &Config, stats: &Stats) {
+    pub(crate) fn push(
+        &mut self,
+        message: &Message<'_>,
+        raw: &[u8],
+        config: &Config,
+        stats: &Stats,
+    ) {
         self.line.clear();
-        let canonical =
-            metric.encode(config, &mut self.line).is_ok() && self.line.len() <= MAX_UDP_PAYLOAD;
-        if !canonical {
-            self.line.clear();
+        if config.dialect().has_tags() {
+            // DogStatsD lines go on unchanged: the field order, unknown fields
+            // and lines accepted with a warning are the client's to keep (the
+            // Agent reads them all).
             self.line.extend_from_slice(raw);
-            stats.forwarded_as_received.inc();
+        } else {
+            let canonical = message.encode(config, &mut self.line).is_ok()
+                && self.line.len() <= MAX_UDP_PAYLOAD;
+            if !canonical {
+                self.line.clear();
+                self.line.extend_from_slice(raw);
+                stats.forwarded_as_received.inc();
+            }
         }
         if !self.current.is_empty() && self.current.len() + 1 + self.line.len() > self.limit {
             self.flush(stats);

@@ -182,7 +182,7 @@ fn streaming_keeps_lines_offsets_and_the_final_newline() {
         lines[1]["error"]["message"]
             .as_str()
             .unwrap()
-            .starts_with("line 4, byte 14"),
+            .starts_with("line 4, column 7"),
         "{text}"
     );
     let out = bin()
