@@ -7,14 +7,13 @@
 //! whose lengths disagree with the line is an error, never a silently cut text.
 
 use super::fields::{self, Field};
-use super::line::{CONTROL, field_text, note_duplicate, read_shared_field, split_at_pipe};
+use super::line::{CONTROL, SharedFields, read_message_fields};
 use super::{Fault, Found, str_at};
 use crate::bytes::has_control;
 use crate::error::ErrorKind;
 use crate::escaped::EscapedText;
-use crate::fields::{MessageKind, UnknownFields};
+use crate::fields::MessageKind;
 use crate::message::Event;
-use crate::warning::WarningKind;
 
 /// The prefix that makes a line an event.
 pub(crate) const PREFIX: &[u8] = b"_e{";
@@ -102,64 +101,53 @@ pub(super) fn parse_event<'a>(
     event.title = escaped_at(body, text, title_start, title_end)?;
     event.text = escaped_at(body, text, text_start, text_end)?;
 
-    let mut rest = &body[text_end..];
-    let mut pos = text_end;
-    if rest.is_empty() {
-        return Ok(event);
-    }
-    let section_start = pos + 1;
-    let mut seen = 0u32;
-    while let Some((_pipe, after_pipe)) = rest.split_first() {
-        let start = pos + 1;
-        let (field, next) = split_at_pipe(after_pipe);
-        let end = start + field.len();
-        let f = fields::classify(MessageKind::Event, field);
-        let shared = read_shared_field(
-            f,
-            body,
-            text,
-            start,
-            end,
-            &mut event.tags,
-            &mut event.container_id,
-            &mut event.external_data,
-            &mut event.cardinality,
-            found,
-        )?;
-        let mut known = true;
-        if !shared {
-            let value = field_text(body, text, start + 2, end)?;
-            match f {
-                Field::Date(v) => match fields::date(v) {
-                    Some(d) => event.timestamp = Some(d),
-                    None => known = false,
-                },
-                Field::Hostname(_) => event.hostname = Some(value),
-                Field::AggregationKey(_) => event.aggregation_key = Some(value),
-                Field::SourceType(_) => event.source_type = Some(value),
-                Field::Priority(v) => match fields::priority(v) {
-                    Some(p) => event.priority = Some(p),
-                    None => known = false,
-                },
-                Field::AlertType(v) => match fields::alert_type(v) {
-                    Some(t) => event.alert_type = Some(t),
-                    None => known = false,
-                },
-                _ => return Err((ErrorKind::UnknownField, start, end)),
-            }
-            if !known {
-                found.warn(WarningKind::InvalidFieldValue, start, end);
-            }
-        }
-        if known && !matches!(f, Field::Cardinality(v) if fields::cardinality(v).is_none()) {
-            note_duplicate(&f, &mut seen, start, end, found);
-        }
-        pos = end;
-        rest = next;
-    }
-    event.unknown_fields = UnknownFields::wire(
-        Some(str_at(body, text, section_start, pos)?),
+    let Event {
+        tags,
+        container_id,
+        external_data,
+        cardinality,
+        timestamp,
+        hostname,
+        aggregation_key,
+        source_type,
+        priority,
+        alert_type,
+        ..
+    } = &mut event;
+    let shared = SharedFields {
+        tags,
+        container_id,
+        external_data,
+        cardinality,
+    };
+    let rest = &body[text_end..];
+    let unknown = read_message_fields(
         MessageKind::Event,
-    );
+        body,
+        text,
+        (text_end, rest),
+        shared,
+        found,
+        |f, value| {
+            match f {
+                Field::Date(v) => return fields::date(v).map(|d| *timestamp = Some(d)).is_some(),
+                Field::Priority(v) => {
+                    return fields::priority(v).map(|p| *priority = Some(p)).is_some();
+                }
+                Field::AlertType(v) => {
+                    return fields::alert_type(v)
+                        .map(|t| *alert_type = Some(t))
+                        .is_some();
+                }
+                Field::Hostname(_) => *hostname = Some(value),
+                Field::AggregationKey(_) => *aggregation_key = Some(value),
+                Field::SourceType(_) => *source_type = Some(value),
+                // `classify` gives an event no other field.
+                _ => {}
+            }
+            true
+        },
+    )?;
+    event.unknown_fields = unknown;
     Ok(event)
 }

@@ -280,27 +280,33 @@ pub(super) fn note_duplicate(
     }
 }
 
+/// Where the fields every DogStatsD message shares (`#`, `c:`, `e:`, `card:`)
+/// go.
+pub(super) struct SharedFields<'a, 'm> {
+    pub(super) tags: &'m mut Option<Tags<'a>>,
+    pub(super) container_id: &'m mut Option<&'a str>,
+    pub(super) external_data: &'m mut Option<&'a str>,
+    pub(super) cardinality: &'m mut Option<crate::message::Cardinality>,
+}
+
 /// A field every DogStatsD message shares (`#`, `c:`, `e:`, `card:`) or an
 /// unknown one; `Ok(false)` when `field` is neither (the caller's own field).
-#[allow(clippy::too_many_arguments)]
 pub(super) fn read_shared_field<'a>(
     field: Field<'a>,
     body: &'a [u8],
     text: &'a str,
-    start: usize,
-    end: usize,
-    tags: &mut Option<Tags<'a>>,
-    container_id: &mut Option<&'a str>,
-    external_data: &mut Option<&'a str>,
-    cardinality: &mut Option<crate::message::Cardinality>,
+    (start, end): (usize, usize),
+    into: &mut SharedFields<'a, '_>,
     found: &mut Found,
 ) -> Result<bool, Fault> {
     match field {
-        Field::Tags(_) => *tags = Some(read_tags(body, text, start + 1, end, found)?),
-        Field::ContainerId(_) => *container_id = Some(field_text(body, text, start + 2, end)?),
-        Field::ExternalData(_) => *external_data = Some(field_text(body, text, start + 2, end)?),
+        Field::Tags(_) => *into.tags = Some(read_tags(body, text, start + 1, end, found)?),
+        Field::ContainerId(_) => *into.container_id = Some(field_text(body, text, start + 2, end)?),
+        Field::ExternalData(_) => {
+            *into.external_data = Some(field_text(body, text, start + 2, end)?);
+        }
         Field::Cardinality(v) => match fields::cardinality(v) {
-            Some(c) => *cardinality = Some(c),
+            Some(c) => *into.cardinality = Some(c),
             None => {
                 field_text(body, text, start, end)?;
                 found.warn(WarningKind::InvalidFieldValue, start, end);
@@ -313,6 +319,49 @@ pub(super) fn read_shared_field<'a>(
         _ => return Ok(false),
     }
     Ok(true)
+}
+
+/// The fields after an event's text or a service check's status (`rest`
+/// starts at the first `|`, at `pos` in the line): the shared ones into
+/// `shared`, the kind's own through `own`, which gets the field and its value
+/// text and says whether it could read the value (an unreadable value is a
+/// warning, and the field is kept as unknown). Returns the unknown fields.
+pub(super) fn read_message_fields<'a>(
+    kind: MessageKind,
+    body: &'a [u8],
+    text: &'a str,
+    (mut pos, mut rest): (usize, &'a [u8]),
+    mut shared: SharedFields<'a, '_>,
+    found: &mut Found,
+    mut own: impl FnMut(Field<'a>, &'a str) -> bool,
+) -> Result<UnknownFields<'a>, Fault> {
+    if rest.is_empty() {
+        return Ok(UnknownFields::NONE);
+    }
+    let section_start = pos + 1;
+    let mut seen = 0u32;
+    while let Some((_pipe, after_pipe)) = rest.split_first() {
+        let start = pos + 1;
+        let (field, next) = split_at_pipe(after_pipe);
+        let end = start + field.len();
+        let f = fields::classify(kind, field);
+        let mut known = true;
+        if !read_shared_field(f, body, text, (start, end), &mut shared, found)? {
+            known = own(f, field_text(body, text, start + 2, end)?);
+            if !known {
+                found.warn(WarningKind::InvalidFieldValue, start, end);
+            }
+        }
+        if known && !matches!(f, Field::Cardinality(v) if fields::cardinality(v).is_none()) {
+            note_duplicate(&f, &mut seen, start, end, found);
+        }
+        pos = end;
+        rest = next;
+    }
+    Ok(UnknownFields::wire(
+        Some(str_at(body, text, section_start, pos)?),
+        kind,
+    ))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -328,18 +377,13 @@ fn read_dogstatsd_field<'a>(
     found: &mut Found,
 ) -> Result<(), Fault> {
     let f = fields::classify(MessageKind::Metric, field);
-    let shared = read_shared_field(
-        f,
-        body,
-        text,
-        start,
-        end,
-        &mut metric.tags,
-        &mut metric.container_id,
-        &mut metric.external_data,
-        &mut metric.cardinality,
-        found,
-    )?;
+    let mut into = SharedFields {
+        tags: &mut metric.tags,
+        container_id: &mut metric.container_id,
+        external_data: &mut metric.external_data,
+        cardinality: &mut metric.cardinality,
+    };
+    let shared = read_shared_field(f, body, text, (start, end), &mut into, found)?;
     if !shared {
         match f {
             Field::SampleRate(rate) => {

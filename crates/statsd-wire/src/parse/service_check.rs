@@ -2,14 +2,13 @@
 //! `0` `1` `2` `3`, the message `|m:` escaped like an event's text.
 
 use super::fields::{self, Field};
-use super::line::{CONTROL, field_text, note_duplicate, read_shared_field, split_at_pipe};
+use super::line::{CONTROL, SharedFields, read_message_fields, split_at_pipe};
 use super::{Fault, Found, str_at};
 use crate::bytes::has_control;
 use crate::error::ErrorKind;
 use crate::escaped::EscapedText;
-use crate::fields::{MessageKind, UnknownFields};
+use crate::fields::MessageKind;
 use crate::message::{ServiceCheck, ServiceCheckStatus};
-use crate::warning::WarningKind;
 
 /// The prefix that makes a line a service check.
 pub(crate) const PREFIX: &[u8] = b"_sc|";
@@ -38,7 +37,7 @@ pub(super) fn parse_service_check<'a>(
         return Err((ErrorKind::InvalidServiceCheckStatus, name_end, name_end));
     };
     let status_start = name_end + 1;
-    let (status, mut rest) = split_at_pipe(after_pipe);
+    let (status, rest) = split_at_pipe(after_pipe);
     let status_end = status_start + status.len();
     let status = match status {
         [digit] => ServiceCheckStatus::from_digit(*digit),
@@ -51,54 +50,40 @@ pub(super) fn parse_service_check<'a>(
     ))?;
 
     let mut check = ServiceCheck::new(name, status);
-    let mut pos = status_end;
-    if rest.is_empty() {
-        return Ok(check);
-    }
-    let section_start = pos + 1;
-    let mut seen = 0u32;
-    while let Some((_pipe, after_pipe)) = rest.split_first() {
-        let start = pos + 1;
-        let (field, next) = split_at_pipe(after_pipe);
-        let end = start + field.len();
-        let f = fields::classify(MessageKind::ServiceCheck, field);
-        let shared = read_shared_field(
-            f,
-            body,
-            text,
-            start,
-            end,
-            &mut check.tags,
-            &mut check.container_id,
-            &mut check.external_data,
-            &mut check.cardinality,
-            found,
-        )?;
-        let mut known = true;
-        if !shared {
-            let value = field_text(body, text, start + 2, end)?;
-            match f {
-                Field::Date(v) => match fields::date(v) {
-                    Some(d) => check.timestamp = Some(d),
-                    None => known = false,
-                },
-                Field::Hostname(_) => check.hostname = Some(value),
-                Field::Message(_) => check.message = Some(EscapedText::wire(value)),
-                _ => return Err((ErrorKind::UnknownField, start, end)),
-            }
-            if !known {
-                found.warn(WarningKind::InvalidFieldValue, start, end);
-            }
-        }
-        if known && !matches!(f, Field::Cardinality(v) if fields::cardinality(v).is_none()) {
-            note_duplicate(&f, &mut seen, start, end, found);
-        }
-        pos = end;
-        rest = next;
-    }
-    check.unknown_fields = UnknownFields::wire(
-        Some(str_at(body, text, section_start, pos)?),
+    let ServiceCheck {
+        tags,
+        container_id,
+        external_data,
+        cardinality,
+        timestamp,
+        hostname,
+        message,
+        ..
+    } = &mut check;
+    let shared = SharedFields {
+        tags,
+        container_id,
+        external_data,
+        cardinality,
+    };
+    let unknown = read_message_fields(
         MessageKind::ServiceCheck,
-    );
+        body,
+        text,
+        (status_end, rest),
+        shared,
+        found,
+        |f, value| {
+            match f {
+                Field::Date(v) => return fields::date(v).map(|d| *timestamp = Some(d)).is_some(),
+                Field::Hostname(_) => *hostname = Some(value),
+                Field::Message(_) => *message = Some(EscapedText::wire(value)),
+                // `classify` gives a service check no other field.
+                _ => {}
+            }
+            true
+        },
+    )?;
+    check.unknown_fields = unknown;
     Ok(check)
 }
