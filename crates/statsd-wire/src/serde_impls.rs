@@ -211,29 +211,55 @@ impl Serialize for Span {
     }
 }
 
+/// `{"class", "span", "line", "column", "message"}` (line and column from 1),
+/// the form [`ParseError`] and [`Warning`] share.
+fn serialize_located<S: Serializer>(
+    s: S,
+    name: &'static str,
+    class: &'static str,
+    span: Span,
+    line: usize,
+    column: usize,
+    message: &'static str,
+) -> Result<S::Ok, S::Error> {
+    let mut m = s.serialize_struct(name, 5)?;
+    m.serialize_field("class", class)?;
+    m.serialize_field("span", &span)?;
+    m.serialize_field("line", &line)?;
+    m.serialize_field("column", &column)?;
+    m.serialize_field("message", message)?;
+    m.end()
+}
+
 impl Serialize for ParseError {
     /// `{"class", "span", "line", "column", "message"}`: line and column from 1.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_struct("ParseError", 5)?;
-        m.serialize_field("class", self.kind().code())?;
-        m.serialize_field("span", &self.span())?;
-        m.serialize_field("line", &self.line_number())?;
-        m.serialize_field("column", &self.column())?;
-        m.serialize_field("message", self.kind().message())?;
-        m.end()
+        let k = self.kind();
+        serialize_located(
+            s,
+            "ParseError",
+            k.code(),
+            self.span(),
+            self.line_number(),
+            self.column(),
+            k.message(),
+        )
     }
 }
 
 impl Serialize for Warning {
     /// `{"class", "span", "line", "column", "message"}`: line and column from 1.
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_struct("Warning", 5)?;
-        m.serialize_field("class", self.kind().code())?;
-        m.serialize_field("span", &self.span())?;
-        m.serialize_field("line", &self.line_number())?;
-        m.serialize_field("column", &self.column())?;
-        m.serialize_field("message", self.kind().message())?;
-        m.end()
+        let k = self.kind();
+        serialize_located(
+            s,
+            "Warning",
+            k.code(),
+            self.span(),
+            self.line_number(),
+            self.column(),
+            k.message(),
+        )
     }
 }
 
@@ -283,18 +309,14 @@ impl<'de> Deserialize<'de> for OwnedMetric {
     /// validate it before sending).
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let f = MetricForm::deserialize(d)?;
+        // The wire text, written by the one tag writer the encoder uses.
         let tags = f.tags.map(|pairs| {
+            let pairs: Vec<(&str, Option<&str>)> = pairs
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_deref()))
+                .collect();
             let mut text = String::new();
-            for (i, (k, v)) in pairs.iter().enumerate() {
-                if i > 0 {
-                    text.push(',');
-                }
-                text.push_str(k);
-                if let Some(v) = v {
-                    text.push(':');
-                    text.push_str(v);
-                }
-            }
+            let _ = Tags::from_pairs(&pairs).write_wire(&mut text);
             text
         });
         let unknown_fields = (!f.unknown_fields.is_empty()).then(|| f.unknown_fields.join("|"));

@@ -18,7 +18,7 @@ use super::fields::{self, Field};
 use super::number::{self, Grammar, Range};
 use super::{Fault, Found, str_at};
 use crate::bytes::has_control;
-use crate::config::{Leniency, NumberGrammar, Rules, ValueRange};
+use crate::config::{Leniency, Rules, ValueRange};
 use crate::error::ErrorKind;
 use crate::fields::{MessageKind, UnknownFields};
 use crate::metric::{Metric, MetricType, Number, Value};
@@ -434,11 +434,7 @@ fn parse_sample_rate(
     if let Some(rate) = number::fast_sample_rate(text) {
         return Ok(rate);
     }
-    let grammar = match rules.rate_grammar {
-        NumberGrammar::Json => Grammar::Json,
-        NumberGrammar::Decimal => Grammar::EtsyValue,
-        NumberGrammar::PlainDecimal => Grammar::EtsyRate,
-    };
+    let grammar = Grammar::for_values(rules.rate_grammar);
     let fault = |k| (k, start, end);
     let literal = number::scan(text, grammar).ok_or(fault(ErrorKind::InvalidSampleRate))?;
     match rules.rate_out_of_range {

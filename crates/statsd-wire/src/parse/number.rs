@@ -177,7 +177,7 @@ pub(crate) enum Grammar {
 }
 
 impl Grammar {
-    /// The grammar for values written in `g`.
+    /// The grammar for numbers (values and rates) written in `g`.
     pub(crate) const fn for_values(g: NumberGrammar) -> Grammar {
         match g {
             NumberGrammar::Json => Grammar::Json,
