@@ -412,9 +412,15 @@ fn clean(text: &str, fallback: &str) -> String {
 }
 
 impl ValidParts<'_> {
-    /// The cleaned-up name and member.
+    /// The cleaned-up name and member. A name starting `_e{` (which DogStatsD
+    /// reads as an event, so every encoder refuses it there) becomes `_e_`;
+    /// `_sc|` cannot occur once `|` is replaced.
     pub fn texts(&self) -> (String, String) {
-        (clean(self.name, "m"), clean(self.member, "x"))
+        let mut name = clean(self.name, "m");
+        if name.starts_with("_e{") {
+            name.replace_range(2..3, "_");
+        }
+        (name, clean(self.member, "x"))
     }
 
     /// The metric, valid in `dialect` (but for its length), borrowing the texts
