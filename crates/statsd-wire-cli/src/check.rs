@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use crate::common::{self, DialectOpt, LineReader, Outcome, Painter, Stream, plural};
+use crate::common::{self, DialectOpt, Outcome, Painter, Stream, plural};
 use crate::diag::Diagnostic;
 
 /// The output format of diagnostics.
@@ -64,32 +64,12 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
     let mut counts = Counts::default();
     let mut outcome = Outcome::default();
 
-    let mut read = 0u64;
-    for name in common::input_names(&args.files) {
-        let mut input = match common::open_input(name.as_deref()) {
-            Ok(input) => input,
-            Err(e) => {
-                eprintln!("statsd-wire check: {e}");
-                outcome.error = true;
-                continue;
-            }
-        };
-        // A line at a time: memory is bounded by the line limit, whatever
-        // the input (`check /dev/zero`, `yes | statsd-wire check`).
-        let mut reader = LineReader::new(config.max_line_len() + 1);
-        loop {
-            let line = match reader.next(&mut *input.reader, &mut |_| Ok(())) {
-                Ok(Some(line)) => line,
-                Ok(None) => break,
-                Err(e) => {
-                    eprintln!("statsd-wire check: {}: {e}", input.name);
-                    outcome.error = true;
-                    break;
-                }
-            };
-            let Some(result) = common::parse_stream_message(&line, &config) else {
-                continue;
-            };
+    let read = common::for_each_message(
+        "check",
+        &args.files,
+        &config,
+        &mut outcome,
+        |input_name, line, result| {
             counts.lines += 1;
             let mut diagnostics = Vec::new();
             match &result {
@@ -98,7 +78,7 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
                     for w in &parsed.warnings {
                         counts.warnings += 1;
                         diagnostics.push(Diagnostic::warning(
-                            &input.name,
+                            input_name,
                             line.index + 1,
                             line.bytes,
                             line.offset,
@@ -112,7 +92,7 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
                 Err(e) => {
                     counts.invalid += 1;
                     diagnostics.push(Diagnostic::line_error(
-                        &input.name,
+                        input_name,
                         line.index + 1,
                         line.bytes,
                         line.offset,
@@ -126,13 +106,15 @@ pub(crate) fn run(args: CheckArgs) -> ExitCode {
                     Format::Human => diagnostic.write_human(&mut out, painter),
                     Format::Json => diagnostic.write_json(&mut out),
                 };
-                if let Err(e) = written {
-                    return write_failed(&e);
-                }
+                written.map_err(|e| write_failed(&e))?;
             }
-        }
-        read += reader.total;
-    }
+            Ok(())
+        },
+    );
+    let read = match read {
+        Ok(read) => read,
+        Err(code) => return code,
+    };
     if read == 0 && !outcome.error {
         // Nothing to check is not success: stdin closed, an empty file, a
         // pipeline whose producer failed.

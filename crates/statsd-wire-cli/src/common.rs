@@ -241,6 +241,56 @@ pub(crate) fn parse_stream_message<'a>(
     })
 }
 
+/// Streams every input named by `files` (stdin when none) a line at a time,
+/// with memory bounded by the line limit, and calls `visit` with the input's
+/// name, the line and its [`parse_stream_message`] result (empty lines are
+/// skipped). An input that cannot be opened or read is said on stderr as
+/// `statsd-wire <command>: ...` and sets `outcome.error`; the other inputs are
+/// still read. `visit` stops everything by returning `Err(code)` (a write to
+/// stdout failed), which is returned as is. `Ok` holds the bytes read in all.
+pub(crate) fn for_each_message(
+    command: &str,
+    files: &[PathBuf],
+    config: &Config,
+    outcome: &mut Outcome,
+    mut visit: impl FnMut(
+        &str,
+        &StreamLine<'_>,
+        Result<statsd_wire::Parsed<'_>, statsd_wire::ParseError>,
+    ) -> Result<(), ExitCode>,
+) -> Result<u64, ExitCode> {
+    let mut read = 0u64;
+    for name in input_names(files) {
+        let mut input = match open_input(name.as_deref()) {
+            Ok(input) => input,
+            Err(e) => {
+                eprintln!("statsd-wire {command}: {e}");
+                outcome.error = true;
+                continue;
+            }
+        };
+        // A line at a time: memory is bounded by the line limit, whatever
+        // the input (`check /dev/zero`, `yes | statsd-wire check`).
+        let mut reader = LineReader::new(config.max_line_len() + 1);
+        loop {
+            let line = match reader.next(&mut *input.reader, &mut |_| Ok(())) {
+                Ok(Some(line)) => line,
+                Ok(None) => break,
+                Err(e) => {
+                    eprintln!("statsd-wire {command}: {}: {e}", input.name);
+                    outcome.error = true;
+                    break;
+                }
+            };
+            if let Some(result) = parse_stream_message(&line, config) {
+                visit(&input.name, &line, result)?;
+            }
+        }
+        read += reader.total;
+    }
+    Ok(read)
+}
+
 /// The inputs named by FILE arguments: stdin when there are none; `-` is stdin.
 pub(crate) fn input_names(files: &[PathBuf]) -> Vec<Option<PathBuf>> {
     if files.is_empty() {

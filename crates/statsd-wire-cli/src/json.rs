@@ -9,7 +9,7 @@ use clap::Args;
 use serde::Serialize;
 use statsd_wire_protocol::LineResult;
 
-use crate::common::{self, DialectOpt, LineReader, Outcome};
+use crate::common::{self, DialectOpt, Outcome};
 
 /// Arguments of `statsd-wire json`.
 #[derive(Debug, Args)]
@@ -49,49 +49,33 @@ struct JsonLine<'a> {
 /// Runs `statsd-wire json`.
 pub(crate) fn run(args: JsonArgs) -> ExitCode {
     let config = args.dialect.config();
-    let names = common::input_names(&args.files);
-    let several = names.len() > 1;
+    let several = args.files.len() > 1;
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut outcome = Outcome::default();
+    let mut invalid = false;
 
-    for name in names {
-        let mut input = match common::open_input(name.as_deref()) {
-            Ok(input) => input,
-            Err(e) => {
-                eprintln!("statsd-wire json: {e}");
-                outcome.error = true;
-                continue;
-            }
-        };
-        // A line at a time: memory is bounded by the line limit.
-        let mut reader = LineReader::new(config.max_line_len() + 1);
-        loop {
-            let line = match reader.next(&mut *input.reader, &mut |_| Ok(())) {
-                Ok(Some(line)) => line,
-                Ok(None) => break,
-                Err(e) => {
-                    eprintln!("statsd-wire json: {}: {e}", input.name);
-                    outcome.error = true;
-                    break;
-                }
-            };
-            let Some(result) = common::parse_stream_message(&line, &config) else {
-                continue;
-            };
-            outcome.invalid |= result.is_err();
+    let streamed = common::for_each_message(
+        "json",
+        &args.files,
+        &config,
+        &mut outcome,
+        |input_name, line, result| {
+            invalid |= result.is_err();
             let json = JsonLine {
                 line: line.index + 1,
-                file: several.then_some(input.name.as_str()),
+                file: several.then_some(input_name),
                 result: LineResult::from_parsed_with_warnings(&result),
             };
-            let written = serde_json::to_writer(&mut out, &json)
+            serde_json::to_writer(&mut out, &json)
                 .map_err(io::Error::from)
-                .and_then(|()| out.write_all(b"\n"));
-            if let Err(e) = written {
-                return write_failed(&e);
-            }
-        }
+                .and_then(|()| out.write_all(b"\n"))
+                .map_err(|e| write_failed(&e))
+        },
+    );
+    if let Err(code) = streamed {
+        return code;
     }
+    outcome.invalid = invalid;
     if let Err(e) = out.flush() {
         return write_failed(&e);
     }
