@@ -209,6 +209,33 @@ struct Members<'a> {
     tags: &'a Tags,
 }
 
+impl<'a> Members<'a> {
+    fn of_event(e: &'a JsonEvent) -> Self {
+        Members {
+            timestamp: e.timestamp.as_deref(),
+            strings: vec![
+                ("hostname", e.hostname.as_deref()),
+                ("aggregation_key", e.aggregation_key.as_deref()),
+                ("priority", e.priority.as_deref()),
+                ("source_type", e.source_type.as_deref()),
+                ("alert_type", e.alert_type.as_deref()),
+            ],
+            tags: &e.tags,
+        }
+    }
+
+    fn of_service_check(c: &'a JsonServiceCheck) -> Self {
+        Members {
+            timestamp: c.timestamp.as_deref(),
+            strings: vec![
+                ("hostname", c.hostname.as_deref()),
+                ("message", c.message.as_deref()),
+            ],
+            tags: &c.tags,
+        }
+    }
+}
+
 fn members(path: &str, expected: &Members<'_>, got: &Members<'_>, issues: &mut Vec<Issue>) {
     let mut mismatch = |field: &str, e: String, g: String| {
         issues.push(Issue::new(
@@ -260,28 +287,10 @@ pub fn event(path: &str, expected: &JsonEvent, got: &JsonEvent) -> Vec<Issue> {
             ));
         }
     }
-    let of = |e: &'_ JsonEvent| -> Vec<(&'static str, Option<String>)> {
-        vec![
-            ("hostname", e.hostname.clone()),
-            ("aggregation_key", e.aggregation_key.clone()),
-            ("priority", e.priority.clone()),
-            ("source_type", e.source_type.clone()),
-            ("alert_type", e.alert_type.clone()),
-        ]
-    };
-    let (es, gs) = (of(expected), of(got));
     members(
         path,
-        &Members {
-            timestamp: expected.timestamp.as_deref(),
-            strings: es.iter().map(|(f, v)| (*f, v.as_deref())).collect(),
-            tags: &expected.tags,
-        },
-        &Members {
-            timestamp: got.timestamp.as_deref(),
-            strings: gs.iter().map(|(f, v)| (*f, v.as_deref())).collect(),
-            tags: &got.tags,
-        },
+        &Members::of_event(expected),
+        &Members::of_event(got),
         &mut issues,
     );
     issues
@@ -319,25 +328,10 @@ pub fn service_check(
             ),
         ));
     }
-    let of = |c: &'_ JsonServiceCheck| -> Vec<(&'static str, Option<String>)> {
-        vec![
-            ("hostname", c.hostname.clone()),
-            ("message", c.message.clone()),
-        ]
-    };
-    let (es, gs) = (of(expected), of(got));
     members(
         path,
-        &Members {
-            timestamp: expected.timestamp.as_deref(),
-            strings: es.iter().map(|(f, v)| (*f, v.as_deref())).collect(),
-            tags: &expected.tags,
-        },
-        &Members {
-            timestamp: got.timestamp.as_deref(),
-            strings: gs.iter().map(|(f, v)| (*f, v.as_deref())).collect(),
-            tags: &got.tags,
-        },
+        &Members::of_service_check(expected),
+        &Members::of_service_check(got),
         &mut issues,
     );
     issues
@@ -527,6 +521,39 @@ mod tests {
 
     fn line(json: &str) -> LineResult {
         serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn event_and_service_check_members_are_compared_one_by_one() {
+        let e = line(
+            r#"{"ok":true,"event":{"title":"t","text":"x","hostname":"h","priority":"low","tags":[["env","prod"]]}}"#,
+        );
+        let g = line(
+            r#"{"ok":true,"event":{"title":"t","text":"y","hostname":"h","alert_type":"error","tags":[["env",null]]}}"#,
+        );
+        let found: Vec<String> = message("lines[0]", &e, &g)
+            .into_iter()
+            .map(|i| i.message)
+            .collect();
+        assert_eq!(
+            found,
+            [
+                r#"lines[0].event.text: expected "x", got "y""#,
+                r#"lines[0].event.priority: expected "low", got null"#,
+                r#"lines[0].event.alert_type: expected null, got "error""#,
+                r#"lines[0].event.tags: expected [["env","prod"]], got [["env",null]]"#,
+            ]
+        );
+        let e = line(r#"{"ok":true,"service_check":{"name":"db","status":"0","message":"m"}}"#);
+        let g = line(
+            r#"{"ok":true,"service_check":{"name":"db","status":"0","message":"m","timestamp":"5"}}"#,
+        );
+        let found: Vec<String> = message("lines[0]", &e, &g)
+            .into_iter()
+            .map(|i| i.message)
+            .collect();
+        assert_eq!(found, [r#"lines[0].service_check.timestamp: expected null, got "5""#]);
+        assert!(message("lines[0]", &e, &e).is_empty());
     }
 
     #[test]

@@ -71,32 +71,23 @@ pub(crate) fn sender_for(to: SocketAddr) -> io::Result<UdpSocket> {
 
 /// Sends one datagram, retrying briefly when the kernel is out of buffers.
 pub(crate) fn send_datagram(socket: &UdpSocket, to: SocketAddr, datagram: &[u8]) -> io::Result<()> {
-    const ENOBUFS: i32 = 105;
-    let mut attempts = 0;
-    loop {
-        match socket.send_to(datagram, to) {
-            Ok(_) => return Ok(()),
-            Err(e)
-                if attempts < 100
-                    && (e.kind() == io::ErrorKind::WouldBlock
-                        || e.raw_os_error() == Some(ENOBUFS)) =>
-            {
-                attempts += 1;
-                std::thread::sleep(Duration::from_millis(1));
-            }
-            Err(e) => return Err(e),
-        }
-    }
+    retry_out_of_buffers(|| socket.send_to(datagram, to))
 }
 
 /// Sends one datagram on a connected socket, retrying briefly when the kernel
 /// is out of buffers. Errors the network reported for earlier datagrams (an
 /// ICMP port unreachable: `ConnectionRefused`) come back here.
 pub(crate) fn send_connected(socket: &UdpSocket, datagram: &[u8]) -> io::Result<()> {
+    retry_out_of_buffers(|| socket.send(datagram))
+}
+
+/// Runs `send` until it succeeds, retrying up to 100 times, 1 ms apart, while
+/// the kernel says it would block or is out of buffers (`ENOBUFS`).
+fn retry_out_of_buffers(mut send: impl FnMut() -> io::Result<usize>) -> io::Result<()> {
     const ENOBUFS: i32 = 105;
     let mut attempts = 0;
     loop {
-        match socket.send(datagram) {
+        match send() {
             Ok(_) => return Ok(()),
             Err(e)
                 if attempts < 100
