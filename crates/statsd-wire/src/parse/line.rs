@@ -412,7 +412,11 @@ fn read_dogstatsd_field<'a>(
 
 /// The numeric value of a metric of type `kind`, and whether it is a gauge delta.
 #[inline]
-fn parse_number(text: &[u8], kind: MetricType, rules: &Rules) -> Result<(Number, bool), ErrorKind> {
+pub(super) fn parse_number(
+    text: &[u8],
+    kind: MetricType,
+    rules: &Rules,
+) -> Result<(Number, bool), ErrorKind> {
     let delta_allowed = kind == MetricType::Gauge && rules.gauge_deltas;
     let range_of = |signed: bool| match rules.value_range {
         ValueRange::Any => Range::Any,

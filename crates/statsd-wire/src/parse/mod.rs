@@ -3,6 +3,7 @@
 //! events and service checks too), each with its [`Warnings`].
 
 mod event;
+mod fast;
 pub(crate) mod fields;
 mod line;
 pub(crate) mod number;
@@ -99,6 +100,7 @@ fn parse_at<'a>(
     index: usize,
     config: &Config,
     found: &mut Found,
+    fast: bool,
 ) -> Result<Message<'a>, ParseError> {
     let error = |fault: Fault| located_error(fault, base, index);
     let body = body_of(line, config).map_err(error)?;
@@ -108,6 +110,11 @@ fn parse_at<'a>(
     } else if rules.dogstatsd_fields && body.starts_with(service_check::PREFIX) {
         service_check::parse_service_check(body, text, found).map(Message::ServiceCheck)
     } else {
+        if fast {
+            if let Some(metric) = fast::parse_metric(body, text, rules) {
+                return Ok(Message::Metric(metric));
+            }
+        }
         line::parse_metric(body, text, rules, found).map(Message::Metric)
     };
     parsed.map_err(|fault| error(control_first(body, fault)))
@@ -123,6 +130,7 @@ fn parse_metric_at<'a>(
     index: usize,
     config: &Config,
     found: &mut Found,
+    fast: bool,
 ) -> Result<Metric<'a>, ParseError> {
     let error = |fault: Fault| located_error(fault, base, index);
     let body = body_of(line, config).map_err(error)?;
@@ -132,6 +140,11 @@ fn parse_metric_at<'a>(
             if body.starts_with(prefix) {
                 return Err(error((ErrorKind::NotAMetric, 0, prefix.len())));
             }
+        }
+    }
+    if fast {
+        if let Some(metric) = fast::parse_metric(body, text, rules) {
+            return Ok(metric);
         }
     }
     line::parse_metric(body, text, rules, found).map_err(|fault| error(control_first(body, fault)))
@@ -153,7 +166,15 @@ fn parse_metric_at<'a>(
 /// assert!(delta.delta);
 /// ```
 pub fn parse_line<'a>(line: &'a [u8], config: &Config) -> Result<Metric<'a>, ParseError> {
-    parse_metric_at(line, utf8_prefix(line), 0, 0, config, &mut Found::default())
+    parse_metric_at(
+        line,
+        utf8_prefix(line),
+        0,
+        0,
+        config,
+        &mut Found::default(),
+        true,
+    )
 }
 
 /// Parses one line of any kind (a metric, or in the dogstatsd dialect an event
@@ -167,7 +188,7 @@ pub fn parse_line<'a>(line: &'a [u8], config: &Config) -> Result<Metric<'a>, Par
 /// ```
 pub fn parse_message<'a>(line: &'a [u8], config: &Config) -> Result<Parsed<'a>, ParseError> {
     let mut found = Found::default();
-    let message = parse_at(line, utf8_prefix(line), 0, 0, config, &mut found)?;
+    let message = parse_at(line, utf8_prefix(line), 0, 0, config, &mut found, true)?;
     Ok(Parsed {
         message,
         warnings: found.located(0, 0),
@@ -176,6 +197,16 @@ pub fn parse_message<'a>(line: &'a [u8], config: &Config) -> Result<Parsed<'a>, 
             span: Span::new(0, line.len()),
             index: 0,
         },
+    })
+}
+
+/// Whether the fast path alone reads `line` (a metric line within the limits).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fast_path_accepts(line: &[u8], config: &Config) -> bool {
+    body_of(line, config).is_ok_and(|body| {
+        let events = config.dialect().rules().dogstatsd_fields
+            && (body.starts_with(event::PREFIX) || body.starts_with(service_check::PREFIX));
+        !events && fast::parse_metric(body, utf8_prefix(body), config.dialect().rules()).is_some()
     })
 }
 
@@ -211,6 +242,7 @@ pub fn parse_datagram<'a>(datagram: &'a [u8], config: &Config) -> Lines<'a> {
         pos: 0,
         index: 0,
         config: *config,
+        fast: true,
     }
 }
 
@@ -274,6 +306,9 @@ pub struct Lines<'a> {
     pos: usize,
     index: usize,
     config: Config,
+    /// Whether common lines take the fast path (`false`: the full grammar
+    /// only, for the equivalence check of `fuzzing::fast_path`).
+    fast: bool,
 }
 
 impl<'a> Lines<'a> {
@@ -281,6 +316,14 @@ impl<'a> Lines<'a> {
     /// pass valid lines on verbatim, or to show an invalid one).
     pub fn with_raw(self) -> WithRaw<'a> {
         WithRaw { lines: self }
+    }
+
+    /// The same iteration through the full grammar only (no fast path): what
+    /// the fast path is checked against.
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn grammar_only(mut self) -> Self {
+        self.fast = false;
+        self
     }
 
     fn next_line(&mut self) -> Option<RawLine<'a>> {
@@ -329,6 +372,7 @@ impl<'a> Lines<'a> {
             line.index,
             &self.config,
             found,
+            self.fast,
         )
     }
 
@@ -342,6 +386,7 @@ impl<'a> Lines<'a> {
             line.index,
             &self.config,
             &mut Found::default(),
+            self.fast,
         )
     }
 }
@@ -400,6 +445,14 @@ impl<'a> Messages<'a> {
     /// verbatim.
     pub fn with_raw(self) -> MessagesWithRaw<'a> {
         MessagesWithRaw { lines: self.lines }
+    }
+
+    /// The same iteration through the full grammar only (no fast path).
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn grammar_only(self) -> Self {
+        Messages {
+            lines: self.lines.grammar_only(),
+        }
     }
 }
 
