@@ -91,7 +91,7 @@ for t in "${targets[@]}"; do
   total_execs=$((total_execs + ${execs:-0}))
   note=""
   case $t in
-    parse_datagram_* | differential)
+    parse_datagram_* | differential | fast_path)
       [ "${rate:-0}" -lt "$MIN_EXEC_PER_SEC" ] && note=" (below $MIN_EXEC_PER_SEC exec/s)" ;;
   esac
   summary+=("$(printf '%-22s %12s execs %8s exec/s  max_len %5s  %-22s corpus %6s  %s%s' \

@@ -118,10 +118,14 @@ fn word_at(bytes: &[u8], at: usize, pad: u8) -> u64 {
 /// One pass, eight bytes at a time.
 #[inline]
 pub(crate) fn first_name_stop(bytes: &[u8]) -> Option<usize> {
+    // The borrowing masks ([`has_byte`], [`has_byte_below`]) may also flag
+    // bytes above (after) a flagged one, never a byte below the first: the
+    // lowest flag is exact, and it is the only one used.
     let mut at = 0;
     while at < bytes.len() {
         let x = word_at(bytes, at, b'a');
-        let stop = eq_mask(x, b':') | eq_mask(x, b'|') | control_mask(x);
+        let stop =
+            has_byte(x, b':') | has_byte(x, b'|') | has_byte_below(x, 0x20) | has_byte(x, 0x7f);
         if stop != 0 {
             return Some(at + (stop.trailing_zeros() / 8) as usize);
         }

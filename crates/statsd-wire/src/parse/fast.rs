@@ -19,7 +19,7 @@ use super::number;
 use crate::bytes::{first_name_stop, has_control, is_portable_name};
 use crate::config::Rules;
 use crate::fields::{MessageKind, UnknownFields};
-use crate::metric::{Metric, MetricType};
+use crate::metric::{Metric, MetricType, Number};
 use crate::tags::Tags;
 
 /// The metric of `body` (a line without its tolerated `\r`, within the length
@@ -41,13 +41,21 @@ pub(super) fn parse_metric<'a>(body: &'a [u8], text: &'a str, rules: &Rules) -> 
     }
     let name = text.get(..name_end)?;
 
-    // The value, up to the first `|`.
+    // The value, up to the first `|`, read as an integer on the way while it
+    // is only digits.
     let value_start = name_end + 1;
     let mut at = value_start;
+    let mut m: u64 = 0;
+    let mut digits_only = true;
     loop {
         match body.get(at) {
             Some(b'|') => break,
-            Some(_) => at += 1,
+            Some(&b) => {
+                let d = b.wrapping_sub(b'0');
+                digits_only &= d <= 9;
+                m = m.wrapping_mul(10).wrapping_add(u64::from(d));
+                at += 1;
+            }
             None => return None,
         }
     }
@@ -64,10 +72,23 @@ pub(super) fn parse_metric<'a>(body: &'a [u8], text: &'a str, rules: &Rules) -> 
         return None;
     }
 
-    let (n, delta) = parse_number(value, kind, rules).ok()?;
-    if !n.is_portable() {
-        return None;
-    }
+    // Up to 15 digits (no sign): below 2^53, so portable and inside every
+    // range, read as the grammar reads it (`PosInt`, not a delta), unless a
+    // leading zero makes it a question for the grammar. Anything else is read
+    // by the grammar's own number function.
+    let short_int = digits_only
+        && !value.is_empty()
+        && value.len() <= 15
+        && (value[0] != b'0' || value.len() == 1);
+    let (n, delta) = if short_int {
+        (Number::PosInt(m), false)
+    } else {
+        let (n, delta) = parse_number(value, kind, rules).ok()?;
+        if !n.is_portable() {
+            return None;
+        }
+        (n, delta)
+    };
     let mut metric = Metric::new(name, kind, n);
     metric.delta = delta;
     if type_end == body.len() {
