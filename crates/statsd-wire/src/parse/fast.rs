@@ -14,7 +14,7 @@
 //! cannot differ. `fuzzing::fast_path` checks the equivalence on arbitrary
 //! bytes in every dialect.
 
-use super::line::parse_number;
+use super::line::{self, parse_number};
 use super::number;
 use crate::bytes::{first_name_stop, has_control, is_portable_name};
 use crate::config::Rules;
@@ -150,11 +150,9 @@ fn one_letter_type(code: u8) -> Option<MetricType> {
 }
 
 /// Whether a tag section is empty or holds an empty tag (the grammar warns
-/// about those: they take the full grammar).
+/// about those: they take the full grammar); the grammar's own one-pass check
+/// for the rest.
 #[inline]
 fn has_empty_tag(section: &[u8]) -> bool {
-    section.is_empty()
-        || section[0] == b','
-        || section[section.len() - 1] == b','
-        || section.windows(2).any(|w| w == b",,")
+    section.is_empty() || line::has_empty_tag(section)
 }

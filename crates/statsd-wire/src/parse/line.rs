@@ -229,7 +229,7 @@ pub(super) fn field_text<'a>(
 /// `,` or holds `,,`. One branch-free pass; the tags are split only when it
 /// finds one.
 #[inline]
-fn has_empty_tag(section: &[u8]) -> bool {
+pub(super) fn has_empty_tag(section: &[u8]) -> bool {
     if section.is_empty() {
         return false;
     }

@@ -393,6 +393,7 @@ impl<'a> Lines<'a> {
 
 impl<'a> Lines<'a> {
     /// Parses `line` as any kind of message, with its warnings placed in the datagram.
+    #[inline]
     fn parse_message(&mut self, line: RawLine<'a>) -> Result<Parsed<'a>, ParseError> {
         let mut found = Found::default();
         let message = self.parse(&line, &mut found)?;
@@ -459,6 +460,7 @@ impl<'a> Messages<'a> {
 impl<'a> Iterator for Messages<'a> {
     type Item = Result<Parsed<'a>, ParseError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let line = self.lines.next_line()?;
         Some(self.lines.parse_message(line))
