@@ -14,28 +14,34 @@
 //! cannot differ. `fuzzing::fast_path` checks the equivalence on arbitrary
 //! bytes in every dialect.
 
-use super::line::{self, parse_number};
+use super::line;
 use super::number;
-use crate::bytes::{first_name_stop, has_control, is_portable_name};
+use crate::bytes::{has_control, is_portable_name};
 use crate::config::Rules;
 use crate::fields::{MessageKind, UnknownFields};
 use crate::metric::{Metric, MetricType, Number};
 use crate::tags::Tags;
 
 /// The metric of `body` (a line without its tolerated `\r`, within the length
-/// limit; `text` is the longest prefix of it known to be UTF-8) when it has
-/// one of the common shapes and the grammar accepts it without a warning;
-/// `None` otherwise.
+/// limit; `text` is the longest prefix of it known to be UTF-8; `name_end` its
+/// first `:`, `|` or control character, else its length, as the grammar takes
+/// it) when it has one of the common shapes and the grammar accepts it without
+/// a warning; `None` otherwise.
 #[inline]
-pub(super) fn parse_metric<'a>(body: &'a [u8], text: &'a str, rules: &Rules) -> Option<Metric<'a>> {
-    let Some(name_end) = first_name_stop(body) else {
+pub(super) fn parse_metric<'a>(
+    body: &'a [u8],
+    name_end: usize,
+    text: &'a str,
+    rules: &Rules,
+) -> Option<Metric<'a>> {
+    if name_end == body.len() {
         // A bare name (no `:`, `|` or control character): the meter shorthand.
         if body.is_empty() || !rules.bare_name_meter {
             return None;
         }
         let name = text.get(..body.len())?;
         return Some(Metric::new(name, MetricType::Meter, 1u64));
-    };
+    }
     if name_end == 0 || body[name_end] != b':' {
         return None;
     }
@@ -83,11 +89,16 @@ pub(super) fn parse_metric<'a>(body: &'a [u8], text: &'a str, rules: &Rules) -> 
     let (n, delta) = if short_int {
         (Number::PosInt(m), false)
     } else {
-        let (n, delta) = parse_number(value, kind, rules).ok()?;
+        // Only the literals the grammar's fast number reader takes, converted
+        // as the grammar converts them (never the nom grammar here: a line it
+        // would read goes to the grammar at once).
+        let f = number::fast_number(value, rules.value_grammar)?;
+        let signed = f.sign.is_some();
+        let n = number::fast_to_number(&f, line::value_range(kind, rules, signed)).ok()?;
         if !n.is_portable() {
             return None;
         }
-        (n, delta)
+        (n, line::is_delta(kind, rules, signed))
     };
     let mut metric = Metric::new(name, kind, n);
     metric.delta = delta;

@@ -11,7 +11,7 @@ mod service_check;
 
 use core::iter::FusedIterator;
 
-use crate::config::Config;
+use crate::config::{Config, Rules};
 use crate::error::{ErrorKind, ParseError, Span};
 use crate::message::Message;
 use crate::metric::Metric;
@@ -110,19 +110,14 @@ fn parse_at<'a>(
     } else if rules.dogstatsd_fields && body.starts_with(service_check::PREFIX) {
         service_check::parse_service_check(body, text, found).map(Message::ServiceCheck)
     } else {
-        if fast {
-            if let Some(metric) = fast::parse_metric(body, text, rules) {
-                return Ok(Message::Metric(metric));
-            }
-        }
-        line::parse_metric(body, text, rules, found).map(Message::Metric)
+        metric_of(body, text, rules, found, fast).map(Message::Metric)
     };
     parsed.map_err(|fault| error(control_first(body, fault)))
 }
 
 /// [`parse_at`] for metrics only, without going through a [`Message`]: events
 /// and service checks are [`ErrorKind::NotAMetric`].
-#[inline]
+#[inline(always)]
 fn parse_metric_at<'a>(
     line: &'a [u8],
     text: &'a str,
@@ -142,12 +137,26 @@ fn parse_metric_at<'a>(
             }
         }
     }
+    metric_of(body, text, rules, found, fast).map_err(|fault| error(control_first(body, fault)))
+}
+
+/// The metric of a line's body: by the fast path when it is sure (`fast`),
+/// else by the full grammar. The name's end is found once, for both.
+#[inline]
+fn metric_of<'a>(
+    body: &'a [u8],
+    text: &'a str,
+    rules: &Rules,
+    found: &mut Found,
+    fast: bool,
+) -> Result<Metric<'a>, Fault> {
+    let name_end = crate::bytes::first_name_stop(body).unwrap_or(body.len());
     if fast {
-        if let Some(metric) = fast::parse_metric(body, text, rules) {
+        if let Some(metric) = fast::parse_metric(body, name_end, text, rules) {
             return Ok(metric);
         }
     }
-    line::parse_metric(body, text, rules, found).map_err(|fault| error(control_first(body, fault)))
+    line::parse_metric(body, name_end, text, rules, found)
 }
 
 /// Parses one metric line, given without its line terminator. Spans count from
@@ -206,7 +215,9 @@ pub(crate) fn fast_path_accepts(line: &[u8], config: &Config) -> bool {
     body_of(line, config).is_ok_and(|body| {
         let events = config.dialect().rules().dogstatsd_fields
             && (body.starts_with(event::PREFIX) || body.starts_with(service_check::PREFIX));
-        !events && fast::parse_metric(body, utf8_prefix(body), config.dialect().rules()).is_some()
+        let name_end = crate::bytes::first_name_stop(body).unwrap_or(body.len());
+        let rules = config.dialect().rules();
+        !events && fast::parse_metric(body, name_end, utf8_prefix(body), rules).is_some()
     })
 }
 
@@ -376,7 +387,7 @@ impl<'a> Lines<'a> {
         )
     }
 
-    #[inline]
+    #[inline(always)]
     fn parse_metric(&mut self, line: &RawLine<'a>) -> Result<Metric<'a>, ParseError> {
         let text = self.text_of(line);
         parse_metric_at(
@@ -408,6 +419,7 @@ impl<'a> Lines<'a> {
 impl<'a> Iterator for Lines<'a> {
     type Item = Result<Metric<'a>, ParseError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let line = self.next_line()?;
         Some(self.parse_metric(&line))
