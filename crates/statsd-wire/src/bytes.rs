@@ -84,16 +84,6 @@ const fn eq_mask(x: u64, b: u8) -> u64 {
     !(((y & LOW7) + LOW7) | y) & HIGHS
 }
 
-/// The high bit of each byte of `x` that is a control character (below 0x20,
-/// or 0x7F), exactly.
-#[inline]
-const fn control_mask(x: u64) -> u64 {
-    // A byte is at least 0x20 iff its high bit is set or its low 7 bits + 0x60
-    // carry into bit 7 (at most 0x7F + 0x60 = 0xDF: no carry out of the byte).
-    let at_least_space = ((x & LOW7) + ONES * 0x60) | x;
-    (!at_least_space & HIGHS) | eq_mask(x, 0x7f)
-}
-
 /// The 8 bytes at `at` as a little-endian word (byte `at` lowest), padded
 /// with `pad` past the end of `bytes`.
 #[inline]
@@ -118,10 +108,14 @@ fn word_at(bytes: &[u8], at: usize, pad: u8) -> u64 {
 /// One pass, eight bytes at a time.
 #[inline]
 pub(crate) fn first_name_stop(bytes: &[u8]) -> Option<usize> {
+    // The borrowing masks ([`has_byte`], [`has_byte_below`]) may also flag
+    // bytes above (after) a flagged one, never a byte below the first: the
+    // lowest flag is exact, and it is the only one used.
     let mut at = 0;
     while at < bytes.len() {
         let x = word_at(bytes, at, b'a');
-        let stop = eq_mask(x, b':') | eq_mask(x, b'|') | control_mask(x);
+        let stop =
+            has_byte(x, b':') | has_byte(x, b'|') | has_byte_below(x, 0x20) | has_byte(x, 0x7f);
         if stop != 0 {
             return Some(at + (stop.trailing_zeros() / 8) as usize);
         }

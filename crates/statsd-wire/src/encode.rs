@@ -268,6 +268,16 @@ trait Canonical {
     fn check(&self, rules: &Rules) -> Result<(), EncodeErrorKind>;
     /// Writes the canonical text, unchecked.
     fn write_canonical<W: fmt::Write>(&self, w: &mut W) -> fmt::Result;
+    /// Appends the canonical text to `out`, unchecked: [`write_canonical`]
+    /// unless the kind has a faster way for its common shapes.
+    ///
+    /// [`write_canonical`]: Canonical::write_canonical
+    #[cfg(feature = "alloc")]
+    #[inline]
+    fn write_vec(&self, out: &mut Vec<u8>) {
+        // Writing into a Vec never fails.
+        let _ = self.write_canonical(&mut VecSink(out));
+    }
 }
 
 fn encoded_len_of<C: Canonical>(c: &C) -> usize {
@@ -289,8 +299,7 @@ fn validate_of<C: Canonical>(c: &C, config: &Config) -> Result<(), EncodeError> 
 fn encode_of<C: Canonical>(c: &C, config: &Config, out: &mut Vec<u8>) -> Result<(), EncodeError> {
     c.check(config.dialect().rules())?;
     let start = out.len();
-    // Writing into a Vec never fails.
-    let _ = c.write_canonical(&mut VecSink(out));
+    c.write_vec(out);
     if out.len() - start > config.max_line_len() {
         out.truncate(start);
         return Err(EncodeErrorKind::LineTooLong.into());
@@ -516,6 +525,51 @@ impl Canonical for Metric<'_> {
             w.write_str(card.as_str())?;
         }
         write_unknown(w, &self.unknown_fields)
+    }
+
+    /// The common shape (one number, at most a sample rate, no other field)
+    /// appended straight to `out`, after one reservation for the whole line;
+    /// any other metric through [`write_canonical`](Canonical::write_canonical).
+    /// The same bytes: the same pieces in the same order.
+    #[cfg(feature = "alloc")]
+    #[inline]
+    fn write_vec(&self, out: &mut Vec<u8>) {
+        let plain = self.tags.is_none()
+            && self.timestamp.is_none()
+            && self.container_id.is_none()
+            && self.external_data.is_none()
+            && self.cardinality.is_none()
+            && self.unknown_fields.has_no_field();
+        let Value::Number(n) = self.value else {
+            let _ = self.write_canonical(&mut VecSink(out));
+            return;
+        };
+        if !plain {
+            let _ = self.write_canonical(&mut VecSink(out));
+            return;
+        }
+        // The name, `:`, `+`, the number (at most 24 bytes), `|`, the code
+        // (at most 2) and `|@<rate>` (a rate of the common shapes is short; a
+        // longer one grows the buffer once more).
+        let rate_len = if self.sample_rate.is_some() { 28 } else { 0 };
+        out.reserve(self.name.len() + 30 + rate_len);
+        out.extend_from_slice(self.name.as_bytes());
+        out.push(b':');
+        if self.delta && !n.is_sign_negative() {
+            out.push(b'+');
+        }
+        // Outside a delta the sign of a zero carries nothing.
+        let n = if self.delta { n } else { unsigned_zero(n) };
+        match n {
+            Number::PosInt(v) => out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes()),
+            n => out.extend_from_slice(NumberBuf::new().format(n).as_bytes()),
+        }
+        out.push(b'|');
+        out.extend_from_slice(self.kind.code().as_bytes());
+        if let Some(rate) = self.sample_rate {
+            out.extend_from_slice(b"|@");
+            let _ = write_rate(&mut VecSink(out), rate);
+        }
     }
 }
 

@@ -11,6 +11,7 @@
 //! | `parse_datagram_dogstatsd` | [`parse_datagram_dogstatsd`] (and [`check_messages`]) |
 //! | `roundtrip_arbitrary` | [`roundtrip_arbitrary_bytes`] (inputs [`FuzzMetric`] and [`FuzzMessage`]) |
 //! | `differential` | [`differential`] (against [`reference`](mod@reference)) |
+//! | `fast_path` | [`fast_path`] (the parser's fast path against its full grammar) |
 //!
 //! [`replay`](mod@replay) runs committed inputs through them in `cargo test`.
 
@@ -667,4 +668,104 @@ pub fn differential_messages(data: &[u8], config: &Config) {
     let c = parse_line(data, config).map(|m| Flat::of_metric(&m));
     let r = reference::parse_message(data, config, true);
     assert!(c == r, "{}", show(&c, &r, "parse_line"));
+}
+
+// ---------------------------------------------------------------------------
+// fast_path
+// ---------------------------------------------------------------------------
+
+/// Target `fast_path`: in every dialect (with the default limits: the length
+/// check comes before the fast path, which never sees a line too long), parsing through the fast path for common lines (then
+/// the full grammar when it is not sure) gives exactly what the full grammar
+/// alone gives: `parse_datagram` (the same results, metrics floats bit for
+/// bit, the same errors) and `parse_messages` (the same messages, warnings and
+/// raw lines); the whole input as one line through `parse_line` and
+/// `parse_message` too.
+pub fn fast_path(data: &[u8]) {
+    for &dialect in Dialect::ALL {
+        check_fast_path(data, &Config::new(dialect));
+    }
+}
+
+/// Whether the fast path reads `line` (as a metric, without the full grammar)
+/// in some dialect: for tests that the fast path is exercised at all.
+pub fn fast_path_accepts(line: &[u8]) -> bool {
+    Dialect::ALL
+        .iter()
+        .any(|&d| crate::parse::fast_path_accepts(line, &Config::new(d)))
+}
+
+/// The checks of [`fast_path`] in one configuration.
+pub fn check_fast_path(data: &[u8], config: &Config) {
+    let show = |what: &str| {
+        format!(
+            "{what}: fast path and grammar differ in {} (max_line_len {}), input {:?}",
+            config.dialect(),
+            config.max_line_len(),
+            String::from_utf8_lossy(data)
+        )
+    };
+    let same =
+        |fast: &Result<Metric<'_>, ParseError>, grammar: &Result<Metric<'_>, ParseError>| match (
+            fast, grammar,
+        ) {
+            (Ok(f), Ok(g)) => strict_eq(f, g) && core::ptr::eq(f.name, g.name),
+            (Err(f), Err(g)) => f == g,
+            _ => false,
+        };
+    let mut fast = core_parse_datagram(data, config);
+    let mut grammar = core_parse_datagram(data, config).grammar_only();
+    loop {
+        match (fast.next(), grammar.next()) {
+            (None, None) => break,
+            (Some(f), Some(g)) => {
+                assert!(same(&f, &g), "{}:\n{f:?}\n{g:?}", show("parse_datagram"))
+            }
+            (f, g) => panic!("{}: {f:?} vs {g:?}", show("parse_datagram framing")),
+        }
+    }
+    let mut fast = crate::parse_messages(data, config);
+    let mut grammar = crate::parse_messages(data, config).grammar_only();
+    loop {
+        match (fast.next(), grammar.next()) {
+            (None, None) => break,
+            (Some(f), Some(g)) => {
+                let ok = match (&f, &g) {
+                    (Ok(f), Ok(g)) => {
+                        f == g
+                            && match (f.message, g.message) {
+                                (crate::Message::Metric(fm), crate::Message::Metric(gm)) => {
+                                    strict_eq(&fm, &gm)
+                                }
+                                _ => true,
+                            }
+                    }
+                    (Err(f), Err(g)) => f == g,
+                    _ => false,
+                };
+                assert!(ok, "{}:\n{f:?}\n{g:?}", show("parse_messages"));
+            }
+            (f, g) => panic!("{}: {f:?} vs {g:?}", show("parse_messages framing")),
+        }
+    }
+    // A whole input without `\n` is one line: `parse_line` and `parse_message`
+    // take the fast path too (the grammar-only datagram above is the reference).
+    if !data.contains(&b'\n') {
+        let line = parse_line(data, config);
+        let grammar = core_parse_datagram(data, config).grammar_only().next();
+        match grammar {
+            Some(g) => assert!(same(&line, &g), "{}:\n{line:?}\n{g:?}", show("parse_line")),
+            None => assert!(line.is_err(), "{}", show("parse_line of an empty line")),
+        }
+        let message = crate::parse_message(data, config);
+        let grammar = crate::parse_messages(data, config).grammar_only().next();
+        if let Some(g) = grammar {
+            let ok = match (&message, &g) {
+                (Ok(m), Ok(g)) => m.message == g.message && m.warnings == g.warnings,
+                (Err(m), Err(g)) => m == g,
+                _ => false,
+            };
+            assert!(ok, "{}:\n{message:?}\n{g:?}", show("parse_message"));
+        }
+    }
 }

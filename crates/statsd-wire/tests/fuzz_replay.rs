@@ -55,10 +55,15 @@ fn differential() {
 }
 
 #[test]
+fn fast_path() {
+    replay_committed(&fuzz_dir(), "fast_path", fuzzing::fast_path);
+}
+
+#[test]
 #[ignore = "replays the local, uncommitted fuzz/corpus/ (can be large)"]
 fn local_corpus() {
     type Target = (&'static str, fn(&[u8]));
-    let targets: [Target; 5] = [
+    let targets: [Target; 6] = [
         ("parse_datagram_spec", fuzzing::parse_datagram_spec),
         ("parse_datagram_etsy", fuzzing::parse_datagram_etsy),
         (
@@ -67,6 +72,7 @@ fn local_corpus() {
         ),
         ("roundtrip_arbitrary", fuzzing::roundtrip_arbitrary_bytes),
         ("differential", fuzzing::differential),
+        ("fast_path", fuzzing::fast_path),
     ];
     for (target, run) in targets {
         let ran = replay(&fuzz_dir(), target, &["corpus"], run);

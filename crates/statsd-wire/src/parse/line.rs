@@ -42,9 +42,12 @@ pub(super) fn split_at_pipe(input: &[u8]) -> (&[u8], &[u8]) {
 use crate::bytes::is_portable_name;
 
 /// Parses the body of a metric line (without its tolerated `\r`): `text` is
-/// the longest prefix of `body` known to be UTF-8.
+/// the longest prefix of `body` known to be UTF-8, `name_end` where the name
+/// ends (the first `:`, `|` or control character, else the body's length:
+/// [`first_name_stop`](crate::bytes::first_name_stop), found by the caller).
 pub(super) fn parse_metric<'a>(
     body: &'a [u8],
+    name_end: usize,
     text: &'a str,
     rules: &Rules,
     found: &mut Found,
@@ -52,9 +55,6 @@ pub(super) fn parse_metric<'a>(
     if body.is_empty() {
         return Err((ErrorKind::EmptyLine, 0, 0));
     }
-
-    // One pass finds the name's end and any control character in it.
-    let name_end = crate::bytes::first_name_stop(body).unwrap_or(body.len());
     if name_end == 0 && matches!(body[0], b':' | b'|') {
         return Err((ErrorKind::EmptyName, 0, 1));
     }
@@ -229,7 +229,7 @@ pub(super) fn field_text<'a>(
 /// `,` or holds `,,`. One branch-free pass; the tags are split only when it
 /// finds one.
 #[inline]
-fn has_empty_tag(section: &[u8]) -> bool {
+pub(super) fn has_empty_tag(section: &[u8]) -> bool {
     if section.is_empty() {
         return false;
     }
@@ -413,14 +413,27 @@ fn read_dogstatsd_field<'a>(
 /// The numeric value of a metric of type `kind`, and whether it is a gauge delta.
 #[inline]
 fn parse_number(text: &[u8], kind: MetricType, rules: &Rules) -> Result<(Number, bool), ErrorKind> {
-    let delta_allowed = kind == MetricType::Gauge && rules.gauge_deltas;
-    let range_of = |signed: bool| match rules.value_range {
-        ValueRange::Any => Range::Any,
-        _ if kind.is_signed() || (delta_allowed && signed) => Range::Signed,
-        _ => Range::Unsigned,
-    };
+    let range_of = |signed: bool| value_range(kind, rules, signed);
     let (n, signed) = number::read_number(text, rules.value_grammar, range_of)?;
-    Ok((n, delta_allowed && signed))
+    Ok((n, is_delta(kind, rules, signed)))
+}
+
+/// The allowed interval of a value of type `kind` written with an explicit
+/// sign (`signed`) or not.
+#[inline]
+pub(super) fn value_range(kind: MetricType, rules: &Rules, signed: bool) -> Range {
+    match rules.value_range {
+        ValueRange::Any => Range::Any,
+        _ if kind.is_signed() || is_delta(kind, rules, signed) => Range::Signed,
+        _ => Range::Unsigned,
+    }
+}
+
+/// Whether a value of type `kind` written with an explicit sign (`signed`)
+/// or not is a gauge delta.
+#[inline]
+pub(super) fn is_delta(kind: MetricType, rules: &Rules, signed: bool) -> bool {
+    kind == MetricType::Gauge && rules.gauge_deltas && signed
 }
 
 /// A sample rate (the text after `@`, at `start..end`).

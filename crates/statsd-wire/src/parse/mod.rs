@@ -3,6 +3,7 @@
 //! events and service checks too), each with its [`Warnings`].
 
 mod event;
+mod fast;
 pub(crate) mod fields;
 mod line;
 pub(crate) mod number;
@@ -10,7 +11,7 @@ mod service_check;
 
 use core::iter::FusedIterator;
 
-use crate::config::Config;
+use crate::config::{Config, Rules};
 use crate::error::{ErrorKind, ParseError, Span};
 use crate::message::Message;
 use crate::metric::Metric;
@@ -99,6 +100,7 @@ fn parse_at<'a>(
     index: usize,
     config: &Config,
     found: &mut Found,
+    fast: bool,
 ) -> Result<Message<'a>, ParseError> {
     let error = |fault: Fault| located_error(fault, base, index);
     let body = body_of(line, config).map_err(error)?;
@@ -108,14 +110,14 @@ fn parse_at<'a>(
     } else if rules.dogstatsd_fields && body.starts_with(service_check::PREFIX) {
         service_check::parse_service_check(body, text, found).map(Message::ServiceCheck)
     } else {
-        line::parse_metric(body, text, rules, found).map(Message::Metric)
+        metric_of(body, text, rules, found, fast).map(Message::Metric)
     };
     parsed.map_err(|fault| error(control_first(body, fault)))
 }
 
 /// [`parse_at`] for metrics only, without going through a [`Message`]: events
 /// and service checks are [`ErrorKind::NotAMetric`].
-#[inline]
+#[inline(always)]
 fn parse_metric_at<'a>(
     line: &'a [u8],
     text: &'a str,
@@ -123,6 +125,7 @@ fn parse_metric_at<'a>(
     index: usize,
     config: &Config,
     found: &mut Found,
+    fast: bool,
 ) -> Result<Metric<'a>, ParseError> {
     let error = |fault: Fault| located_error(fault, base, index);
     let body = body_of(line, config).map_err(error)?;
@@ -134,7 +137,26 @@ fn parse_metric_at<'a>(
             }
         }
     }
-    line::parse_metric(body, text, rules, found).map_err(|fault| error(control_first(body, fault)))
+    metric_of(body, text, rules, found, fast).map_err(|fault| error(control_first(body, fault)))
+}
+
+/// The metric of a line's body: by the fast path when it is sure (`fast`),
+/// else by the full grammar. The name's end is found once, for both.
+#[inline]
+fn metric_of<'a>(
+    body: &'a [u8],
+    text: &'a str,
+    rules: &Rules,
+    found: &mut Found,
+    fast: bool,
+) -> Result<Metric<'a>, Fault> {
+    let name_end = crate::bytes::first_name_stop(body).unwrap_or(body.len());
+    if fast {
+        if let Some(metric) = fast::parse_metric(body, name_end, text, rules) {
+            return Ok(metric);
+        }
+    }
+    line::parse_metric(body, name_end, text, rules, found)
 }
 
 /// Parses one metric line, given without its line terminator. Spans count from
@@ -153,7 +175,15 @@ fn parse_metric_at<'a>(
 /// assert!(delta.delta);
 /// ```
 pub fn parse_line<'a>(line: &'a [u8], config: &Config) -> Result<Metric<'a>, ParseError> {
-    parse_metric_at(line, utf8_prefix(line), 0, 0, config, &mut Found::default())
+    parse_metric_at(
+        line,
+        utf8_prefix(line),
+        0,
+        0,
+        config,
+        &mut Found::default(),
+        true,
+    )
 }
 
 /// Parses one line of any kind (a metric, or in the dogstatsd dialect an event
@@ -167,7 +197,7 @@ pub fn parse_line<'a>(line: &'a [u8], config: &Config) -> Result<Metric<'a>, Par
 /// ```
 pub fn parse_message<'a>(line: &'a [u8], config: &Config) -> Result<Parsed<'a>, ParseError> {
     let mut found = Found::default();
-    let message = parse_at(line, utf8_prefix(line), 0, 0, config, &mut found)?;
+    let message = parse_at(line, utf8_prefix(line), 0, 0, config, &mut found, true)?;
     Ok(Parsed {
         message,
         warnings: found.located(0, 0),
@@ -176,6 +206,18 @@ pub fn parse_message<'a>(line: &'a [u8], config: &Config) -> Result<Parsed<'a>, 
             span: Span::new(0, line.len()),
             index: 0,
         },
+    })
+}
+
+/// Whether the fast path alone reads `line` (a metric line within the limits).
+#[cfg(feature = "fuzzing")]
+pub(crate) fn fast_path_accepts(line: &[u8], config: &Config) -> bool {
+    body_of(line, config).is_ok_and(|body| {
+        let events = config.dialect().rules().dogstatsd_fields
+            && (body.starts_with(event::PREFIX) || body.starts_with(service_check::PREFIX));
+        let name_end = crate::bytes::first_name_stop(body).unwrap_or(body.len());
+        let rules = config.dialect().rules();
+        !events && fast::parse_metric(body, name_end, utf8_prefix(body), rules).is_some()
     })
 }
 
@@ -211,6 +253,7 @@ pub fn parse_datagram<'a>(datagram: &'a [u8], config: &Config) -> Lines<'a> {
         pos: 0,
         index: 0,
         config: *config,
+        fast: true,
     }
 }
 
@@ -274,6 +317,9 @@ pub struct Lines<'a> {
     pos: usize,
     index: usize,
     config: Config,
+    /// Whether common lines take the fast path (`false`: the full grammar
+    /// only, for the equivalence check of `fuzzing::fast_path`).
+    fast: bool,
 }
 
 impl<'a> Lines<'a> {
@@ -281,6 +327,14 @@ impl<'a> Lines<'a> {
     /// pass valid lines on verbatim, or to show an invalid one).
     pub fn with_raw(self) -> WithRaw<'a> {
         WithRaw { lines: self }
+    }
+
+    /// The same iteration through the full grammar only (no fast path): what
+    /// the fast path is checked against.
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn grammar_only(mut self) -> Self {
+        self.fast = false;
+        self
     }
 
     fn next_line(&mut self) -> Option<RawLine<'a>> {
@@ -329,10 +383,11 @@ impl<'a> Lines<'a> {
             line.index,
             &self.config,
             found,
+            self.fast,
         )
     }
 
-    #[inline]
+    #[inline(always)]
     fn parse_metric(&mut self, line: &RawLine<'a>) -> Result<Metric<'a>, ParseError> {
         let text = self.text_of(line);
         parse_metric_at(
@@ -342,12 +397,14 @@ impl<'a> Lines<'a> {
             line.index,
             &self.config,
             &mut Found::default(),
+            self.fast,
         )
     }
 }
 
 impl<'a> Lines<'a> {
     /// Parses `line` as any kind of message, with its warnings placed in the datagram.
+    #[inline]
     fn parse_message(&mut self, line: RawLine<'a>) -> Result<Parsed<'a>, ParseError> {
         let mut found = Found::default();
         let message = self.parse(&line, &mut found)?;
@@ -362,6 +419,7 @@ impl<'a> Lines<'a> {
 impl<'a> Iterator for Lines<'a> {
     type Item = Result<Metric<'a>, ParseError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let line = self.next_line()?;
         Some(self.parse_metric(&line))
@@ -401,11 +459,20 @@ impl<'a> Messages<'a> {
     pub fn with_raw(self) -> MessagesWithRaw<'a> {
         MessagesWithRaw { lines: self.lines }
     }
+
+    /// The same iteration through the full grammar only (no fast path).
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn grammar_only(self) -> Self {
+        Messages {
+            lines: self.lines.grammar_only(),
+        }
+    }
 }
 
 impl<'a> Iterator for Messages<'a> {
     type Item = Result<Parsed<'a>, ParseError>;
 
+    #[inline]
     fn next(&mut self) -> Option<Self::Item> {
         let line = self.lines.next_line()?;
         Some(self.lines.parse_message(line))

@@ -1,0 +1,69 @@
+//! The parser's fast path for common lines against its full grammar on every
+//! input of the spec-vectors (each whole, and each of its lines) and on every
+//! committed seed of the other parse fuzz targets: the same results, warnings
+//! and spans in every dialect (`statsd_wire::fuzzing::fast_path`).
+
+use std::path::PathBuf;
+
+use statsd_wire::fuzzing;
+use statsd_wire::fuzzing::replay::replay;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex input"))
+        .collect()
+}
+
+#[test]
+fn fast_path_agrees_with_the_grammar_on_every_vector_line() {
+    let mut dir: Vec<_> = std::fs::read_dir(root().join("spec-vectors/vectors"))
+        .expect("spec-vectors/vectors")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    dir.sort();
+    let mut inputs = 0;
+    let mut accepted_fast = 0;
+    for file in dir {
+        let text = std::fs::read_to_string(&file).expect("readable vectors");
+        let json: serde_json::Value = serde_json::from_str(&text).expect("vectors JSON");
+        for case in json["cases"].as_array().expect("cases") {
+            let input = match (&case["input"], &case["input_hex"]) {
+                (serde_json::Value::String(s), _) => s.as_bytes().to_vec(),
+                (_, serde_json::Value::String(h)) => hex(h),
+                _ => continue,
+            };
+            fuzzing::fast_path(&input);
+            for line in input.split(|&b| b == b'\n') {
+                fuzzing::fast_path(line);
+                accepted_fast += usize::from(fuzzing::fast_path_accepts(line));
+            }
+            inputs += 1;
+        }
+    }
+    assert!(inputs > 1500, "only {inputs} vector inputs read");
+    // The fast path is not vacuous: it reads a good part of the vectors' lines.
+    assert!(
+        accepted_fast > 300,
+        "the fast path read {accepted_fast} lines"
+    );
+}
+
+#[test]
+fn fast_path_agrees_with_the_grammar_on_the_other_targets_seeds() {
+    let fuzz = root().join("fuzz");
+    for target in [
+        "parse_datagram_spec",
+        "parse_datagram_etsy",
+        "parse_datagram_dogstatsd",
+        "differential",
+    ] {
+        let ran = replay(&fuzz, target, &["seeds", "regressions"], fuzzing::fast_path);
+        assert!(ran > 0, "no seeds for {target}");
+    }
+}
