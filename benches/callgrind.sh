@@ -26,7 +26,7 @@ LINES=${LINES:-100000}
 WORKLOADS=("$@")
 if [ ${#WORKLOADS[@]} -eq 0 ]; then
   WORKLOADS=(parse-spec parse-etsy parse-floor split-bound parse-statsd-parser parse-statsdproto
-             encode-statsd-wire encode-floor encode-cadence errors-valid errors-hostile
+             encode-statsd-wire encode-floor encode-cadence errors-valid errors-hostile errors-hostile-same-length
              parse-spec-messages parse-dogstatsd parse-dogstatsd-metrics parse-dogstatsd-plain
              parse-dogstatsd-floor split-bound-dogstatsd parse-dogstatsd-peer-subset
              parse-dogstatsd-statsd-parser errors-dogstatsd-valid errors-dogstatsd-hostile)
