@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the conformance suite's "real peers": StatsD implementations that no
 # one here wrote, from the package registries, plus the adapters (kept in this
-# directory) that make them speak the adapter protocol.
+# directory) that make the libraries speak the adapter protocol. The servers
+# (etsy-statsd, collectd, netdata) need no adapter: daemon mode, profiles/.
 #
 #   bash conformance/peers/install.sh                 install every peer
 #   bash conformance/peers/install.sh etsy-statsd ... install the named peers
@@ -59,15 +60,14 @@ check_statsdmetrics() {
     "$STATSDMETRICS_VERSION" 2>/dev/null
 }
 
+# collectd is graded in daemon mode (profiles/collectd.toml): the statsd
+# plugin, write_graphite and types.db.
 check_collectd() {
-  command -v node >/dev/null 2>&1 || return 1
   local bin
   bin="$(command -v collectd 2>/dev/null || echo /usr/sbin/collectd)"
   [ -x "$bin" ] || return 1
-  [ -f /usr/lib/collectd/statsd.so ] && [ -f /usr/lib/collectd/write_log.so ] \
-    && [ -f /usr/lib/collectd/logfile.so ] && [ -f /usr/share/collectd/types.db ] || return 1
-  # write_log needs libyajl2 (only "recommended" by collectd-core).
-  ! ldd /usr/lib/collectd/write_log.so 2>/dev/null | grep -q 'not found'
+  [ -f /usr/lib/collectd/statsd.so ] && [ -f /usr/lib/collectd/write_graphite.so ] \
+    && [ -f /usr/share/collectd/types.db ]
 }
 
 # --------------------------------------------------------------- installs
@@ -112,15 +112,14 @@ install_collectd() {
       say "collectd: apt-get needs root (run: sudo apt-get install --no-install-recommends collectd-core)"; return 1
     fi
   fi
-  # collectd-core: the daemon and its plugins (the adapter starts a private
-  # daemon with its own config; the package's service is not used, and in a
-  # container without an init system it is not started). libyajl2: for the
-  # write_log plugin's JSON output. collectd-core is pinned to Debian 12's
-  # version when apt offers it, else apt's version is used (and reported by
-  # the adapter's `capabilities`).
-  local pkgs=(collectd-core libyajl2)
+  # collectd-core: the daemon and its plugins (the runner starts a private
+  # daemon with its own config, profiles/collectd.toml; the package's service
+  # is not used, and in a container without an init system it is not
+  # started). collectd-core is pinned to Debian 12's version when apt offers
+  # it, else apt's version is used.
+  local pkgs=(collectd-core)
   if apt-cache show "collectd-core=$COLLECTD_DEB_VERSION" >/dev/null 2>&1; then
-    pkgs=("collectd-core=$COLLECTD_DEB_VERSION" libyajl2)
+    pkgs=("collectd-core=$COLLECTD_DEB_VERSION")
   else
     say "collectd: collectd-core=$COLLECTD_DEB_VERSION not offered by apt; installing the available version"
   fi

@@ -268,6 +268,36 @@ fn expected_messages(outcome: &Outcome) -> Vec<JsonMessage> {
         .collect()
 }
 
+/// The kinds of line beyond metrics (`event`, `service_check`) a decode case
+/// needs the implementation to understand in `dialect`: those of its expected
+/// messages, and in a dialect with events and service checks, those its input
+/// lines start like (`_e{`, `_sc|`). Daemon mode grades by the same rule.
+pub(crate) fn decode_kinds_needed(
+    case: &Case,
+    outcome: &Outcome,
+    dialect: &str,
+) -> BTreeSet<&'static str> {
+    let mut kinds = BTreeSet::new();
+    let routes = dialect
+        .parse::<statsd_wire::Dialect>()
+        .is_ok_and(|d| d.rules().dogstatsd_fields);
+    if routes {
+        for line in case.bytes().split(|&b| b == b'\n') {
+            if line.starts_with(b"_e{") {
+                kinds.insert("event");
+            } else if line.starts_with(b"_sc|") {
+                kinds.insert("service_check");
+            }
+        }
+    }
+    for m in &expected_messages(outcome) {
+        if m.kind() != "metric" {
+            kinds.insert(m.kind());
+        }
+    }
+    kinds
+}
+
 /// The kinds of line beyond metrics (`event`, `service_check`) a case needs
 /// the implementation to understand: those of its expected messages, and for
 /// a decode case in a dialect with events and service checks, those its input
@@ -276,22 +306,7 @@ fn expected_messages(outcome: &Outcome) -> Vec<JsonMessage> {
 fn kinds_needed(item: &Item<'_>) -> BTreeSet<&'static str> {
     let mut kinds = BTreeSet::new();
     let messages = match &item.check {
-        Check::Decode(case, outcome) => {
-            let routes = item
-                .dialect
-                .parse::<statsd_wire::Dialect>()
-                .is_ok_and(|d| d.rules().dogstatsd_fields);
-            if routes {
-                for line in case.bytes().split(|&b| b == b'\n') {
-                    if line.starts_with(b"_e{") {
-                        kinds.insert("event");
-                    } else if line.starts_with(b"_sc|") {
-                        kinds.insert("service_check");
-                    }
-                }
-            }
-            expected_messages(outcome)
-        }
+        Check::Decode(case, outcome) => return decode_kinds_needed(case, outcome, &item.dialect),
         Check::Canonical(_, outcome, _) => expected_messages(outcome),
         Check::Encoder(case, _) => case.messages(),
     };

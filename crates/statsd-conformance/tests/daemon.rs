@@ -48,7 +48,8 @@ fn apply(state: &mut State, line: &str, double: bool) {
     let Some((name, rest)) = line.split_once(':') else {
         return bad(state);
     };
-    let fields: Vec<&str> = rest.split('|').collect();
+    // Tags (`|#...`) do not tell series apart here, as on netdata.
+    let fields: Vec<&str> = rest.split('|').filter(|f| !f.starts_with('#')).collect();
     let (value, ty) = match fields.as_slice() {
         [v, t] | [v, t, _] => (*v, *t),
         _ => return bad(state),
@@ -603,4 +604,63 @@ value = "g.{{name}}"
         );
     }
     assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+/// The dogstatsd column: tagged metrics graded through the profile's `[tags]`,
+/// events and service checks UNIMPLEMENTED (never sent), the dialects the
+/// profile's `dialects` lists graded by default.
+#[test]
+fn dogstatsd_tags_are_graded_and_events_are_unimplemented() {
+    let tagged = serde_json::json!({
+        "id": "d/tagged", "input": "gorets:1|c|#env:prod\ngorets:2|c|#env:dev",
+        "expect": {"dogstatsd": {"verdict": "y", "lines": [
+            {"ok": true, "metric": {"name": "gorets", "type": "counter", "values": ["1"],
+                                    "sample_rate": null, "tags": [["env", "prod"]]}},
+            {"ok": true, "metric": {"name": "gorets", "type": "counter", "values": ["2"],
+                                    "sample_rate": null, "tags": [["env", "dev"]]}}]}}
+    });
+    let event = serde_json::json!({
+        "id": "d/event", "input": "_e{1,1}:a|b",
+        "expect": {"dogstatsd": {"verdict": "y", "lines": [
+            {"ok": true, "event": {"title": "a", "text": "b"}}]}}
+    });
+    let plain = case(
+        "d/plain",
+        "hits:3|c",
+        "y",
+        &[m("hits", "counter", &["3"], None, false)],
+    );
+    let vectors = serde_json::json!({
+        "suite": "statsd-spec-vectors", "suite_version": "0.0.0-test", "group": "d",
+        "cases": [tagged, event, plain]
+    });
+    let suite = Suite::from_files([
+        ("VERSION".to_string(), "0.0.0-test".to_string()),
+        (
+            "dialects.json".to_string(),
+            r#"{"dialects": [{"id": "spec"}, {"id": "dogstatsd"}]}"#.to_string(),
+        ),
+        ("vectors/d.json".to_string(), vectors.to_string()),
+    ])
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let gport = free_tcp_port();
+    let fake = spawn_fake(Mode::Good { double: false }, gport);
+    let path = graphite_profile(&dir, gport, fake.udp_port);
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "[observe]",
+        "dialects = [\"dogstatsd\"]\n[tags]\nidentity = \"ignore\"\n[observe]",
+    );
+    std::fs::write(&path, text).unwrap();
+    let opts = DaemonOptions {
+        profile: path,
+        ..DaemonOptions::default()
+    };
+    let report = daemon::run(&suite, &opts).unwrap();
+    assert_eq!(report.dialects, ["dogstatsd"]);
+    let s = statuses(&report);
+    assert_eq!(s["d/tagged"].0, Status::Pass, "{:?}", s["d/tagged"]);
+    assert_eq!(s["d/plain"].0, Status::Pass, "{:?}", s["d/plain"]);
+    assert_eq!(s["d/event"].0, Status::Unimplemented, "{:?}", s["d/event"]);
+    assert!(s["d/event"].1.contains("event"), "{:?}", s["d/event"]);
 }

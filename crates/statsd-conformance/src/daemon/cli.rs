@@ -34,7 +34,7 @@ pub struct DaemonArgs {
     /// Scrape this Prometheus URL (default: the profile's `[observe] prometheus`).
     #[arg(long, value_name = "URL")]
     pub prometheus: Option<String>,
-    /// A dialect to grade in (repeatable; default: every suite dialect).
+    /// A dialect to grade in (repeatable; default: the profile's `dialects`, else every suite dialect).
     #[arg(long = "dialect", value_name = "D")]
     pub dialects: Vec<String>,
     /// Only the cases matching this selector (repeatable).

@@ -41,6 +41,8 @@ struct Acc {
     gauge: Option<f64>,
     members: BTreeSet<String>,
     seen: bool,
+    /// The tags of the metric's lines, in order (for `[tags] rename`).
+    tags: Vec<(String, Option<String>)>,
 }
 
 fn num(s: &str) -> f64 {
@@ -98,10 +100,19 @@ pub fn expected_from(
             ));
             continue;
         }
+        if m.tags.is_some() && profile.profile.tags.is_none() {
+            unmapped.push(format!(
+                "{} {:?}: the line has tags and the profile has no [tags] (what the server does with tags is not known)",
+                ty,
+                String::from_utf8_lossy(&raw)
+            ));
+            continue;
+        }
         let name = profile.sanitize(&raw);
         let acc_key = (ty.clone(), name.clone());
         let rate = m.sample_rate.as_deref().map_or(1.0, num);
         let acc = accs.entry(acc_key).or_default();
+        acc.tags.extend(m.tags.iter().flatten().cloned());
         for v in &m.values {
             match ty.as_str() {
                 "counter" | "meter" => acc.sum += num(v) / rate,
@@ -119,7 +130,7 @@ pub fn expected_from(
                         x
                     });
                 }
-                "timer" | "histogram" => {
+                "timer" | "histogram" | "distribution" => {
                     let x = num(v);
                     if !acc.seen {
                         acc.min = x;
@@ -148,7 +159,7 @@ pub fn expected_from(
         let aggs: Vec<(&str, Option<f64>)> = match ty.as_str() {
             "counter" | "meter" => vec![("sum", Some(acc.sum))],
             "gauge" => vec![("value", acc.gauge)],
-            "timer" | "histogram" if acc.seen => vec![
+            "timer" | "histogram" | "distribution" if acc.seen => vec![
                 ("count", Some(acc.count)),
                 ("min", Some(acc.min)),
                 ("max", Some(acc.max)),
@@ -158,7 +169,9 @@ pub fn expected_from(
             _ => vec![],
         };
         for (agg, v) in aggs {
-            if let (Some(v), Some(flushed)) = (v, profile.flushed(&ty, agg, &name)) {
+            if let (Some(v), Some(flushed)) =
+                (v, profile.flushed_tagged(&ty, agg, &name, &acc.tags))
+            {
                 values.insert(
                     flushed,
                     ExpValue {
@@ -428,6 +441,66 @@ count = "s.{name}"
             grade(Verdict::ImplDefined, &e, &obs(&[("c.a", 1.0)]), 1e-9).0,
             Status::ImplAccept
         );
+    }
+
+    #[test]
+    fn tags_need_a_tags_section_and_are_ignored_or_rename() {
+        let o = outcome(
+            Verdict::Accept,
+            vec![
+                ok(r#"{"name":"a","type":"counter","values":["1"],"tags":[["env","prod"]]}"#),
+                ok(r#"{"name":"a","type":"counter","values":["2"],"tags":[["env","dev"]]}"#),
+                ok(r#"{"name":"d","type":"distribution","values":["1","3"]}"#),
+            ],
+        );
+        // No [tags]: a tagged metric cannot be expected.
+        let e = expected(&o, &profile());
+        assert!(!e.values.contains_key("c.a"), "{e:?}");
+        assert!(e.unmapped.iter().any(|u| u.contains("no [tags]")), "{e:?}");
+        assert!(
+            e.unmapped
+                .iter()
+                .any(|u| u.contains("[metrics.distribution]"))
+        );
+        // identity = "ignore": one series for every tag set.
+        let text = r#"
+name = "t"
+flush_interval_ms = 50
+[observe]
+graphite = "127.0.0.1:0"
+[tags]
+identity = "ignore"
+[[tags.rename]]
+key = "name"
+templates = { "counter.sum" = "c.{name}.{value}" }
+[metrics.counter]
+sum = "c.{name}"
+[metrics.gauge]
+value = "g.{name}"
+[metrics.distribution]
+count = "d.{name}.count"
+max = "d.{name}.max"
+"#;
+        let p = Compiled::parse(text, PathBuf::from(".")).unwrap();
+        let e = expected(&o, &p);
+        assert_eq!(e.values["c.a"].value, 3.0, "{e:?}");
+        assert_eq!(e.values["d.d.count"].value, 2.0);
+        assert_eq!(e.values["d.d.max"].value, 3.0);
+        assert!(e.unmapped.is_empty(), "{e:?}");
+        // A rename tag: the last non-empty one of the metric's lines wins.
+        let o = outcome(
+            Verdict::Accept,
+            vec![
+                ok(r#"{"name":"a","type":"counter","values":["1"],"tags":[["name","x"]]}"#),
+                ok(
+                    r#"{"name":"a","type":"counter","values":["1"],"tags":[["name","y"],["name",""]]}"#,
+                ),
+            ],
+        );
+        let e = expected(&o, &p);
+        assert_eq!(e.values.keys().collect::<Vec<_>>(), vec!["c.a.y"], "{e:?}");
+        let (_, prefixes) = p.all_names("a");
+        assert!(prefixes.contains(&"c.a.".to_string()), "{prefixes:?}");
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub const TYPES: &[(&str, &[&str])] = &[
     ("histogram", &["count", "min", "max", "sum"]),
     ("meter", &["sum"]),
     ("set", &["count"]),
+    // dogstatsd `d`: aggregated like a histogram.
+    ("distribution", &["count", "min", "max", "sum"]),
 ];
 
 /// A daemon profile, as read from TOML.
@@ -35,6 +37,14 @@ pub struct Profile {
     pub example: bool,
     /// The server's flush interval, in milliseconds.
     pub flush_interval_ms: u64,
+    /// The suite dialects the server speaks, graded when no `--dialect` is
+    /// given (default: every suite dialect). A server listed with
+    /// `dogstatsd` reads `|#` tags: the profile needs `[tags]`.
+    #[serde(default)]
+    pub dialects: Vec<String>,
+    /// What the server does with a line's dogstatsd tags (`|#k:v,...`).
+    #[serde(default)]
+    pub tags: Option<Tags>,
     /// How to start and stop the server (optional: without it the server must
     /// already be running).
     #[serde(default)]
@@ -169,6 +179,32 @@ pub struct Aggregates {
     pub scale: BTreeMap<String, f64>,
     /// Aggregate to template.
     #[serde(flatten)]
+    pub templates: BTreeMap<String, String>,
+}
+
+/// What the server does with dogstatsd tags. Tags are never part of a
+/// flushed name unless a `rename` rule says so: lines that differ in their
+/// tags only update one series (the only `identity` so far, `"ignore"`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tags {
+    /// `"ignore"`: tags do not tell series apart.
+    pub identity: String,
+    /// Tags that rename what is flushed for an aggregate.
+    #[serde(default)]
+    pub rename: Vec<TagRename>,
+}
+
+/// A tag whose value changes the flushed name of some aggregates: when a
+/// metric's lines carry the tag `key:VALUE` (VALUE not empty; the last one
+/// wins), `TYPE.AGGREGATE` is flushed under `template`, where `{name}` is the
+/// sanitised name and `{value}` the tag's value.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagRename {
+    /// The tag key (case-sensitive).
+    pub key: String,
+    /// `TYPE.AGGREGATE` (`counter.sum`) to the template used instead.
     pub templates: BTreeMap<String, String>,
 }
 
@@ -330,6 +366,27 @@ impl Compiled {
                 ));
             }
         }
+        if let Some(tags) = &profile.tags {
+            if tags.identity != "ignore" {
+                return Err(format!(
+                    "[tags] identity {:?}: only \"ignore\" is supported",
+                    tags.identity
+                ));
+            }
+            for r in &tags.rename {
+                for (ta, t) in &r.templates {
+                    let ok = ta.split_once('.').is_some_and(|(t, a)| {
+                        TYPES.iter().any(|(ty, aggs)| *ty == t && aggs.contains(&a))
+                    });
+                    if !ok || !t.contains("{name}") || !t.contains("{value}") {
+                        return Err(format!(
+                            "[tags] rename {:?}: {ta:?} must be TYPE.AGGREGATE and its template hold {{name}} and {{value}}",
+                            r.key
+                        ));
+                    }
+                }
+            }
+        }
         if profile.isolation.window_cases == 0 {
             return Err("[isolation] window_cases must be at least 1".into());
         }
@@ -446,7 +503,43 @@ impl Compiled {
                 }
             }
         }
+        // A tag-renamed aggregate: everything before its `{value}`.
+        for r in self.profile.tags.iter().flat_map(|t| &t.rename) {
+            for t in r.templates.values() {
+                let t = t.replace("{name}", name);
+                if let Some((p, _)) = t.split_once("{value}") {
+                    prefixes.push(p.to_string());
+                }
+            }
+        }
         (exact, prefixes)
+    }
+
+    /// The flushed name of `ty`'s aggregate `agg` for the sanitised `name`,
+    /// given the metric's tags (pairs as in the vectors): a `[tags] rename`
+    /// rule may give another name.
+    pub fn flushed_tagged(
+        &self,
+        ty: &str,
+        agg: &str,
+        name: &str,
+        tags: &[(String, Option<String>)],
+    ) -> Option<String> {
+        let key = format!("{ty}.{agg}");
+        for r in self.profile.tags.iter().flat_map(|t| &t.rename) {
+            let Some(template) = r.templates.get(&key) else {
+                continue;
+            };
+            let value = tags
+                .iter()
+                .rev()
+                .find(|(k, v)| *k == r.key && v.as_deref().is_some_and(|v| !v.is_empty()))
+                .and_then(|(_, v)| v.as_deref());
+            if let Some(value) = value {
+                return Some(template.replace("{name}", name).replace("{value}", value));
+            }
+        }
+        self.flushed(ty, agg, name)
     }
 
     /// The names (exact) and prefixes that `ty`'s `also` templates give for
@@ -551,6 +644,13 @@ value = "stats.gauges.{name}"
             ETSYISH.replace("graphite = \"127.0.0.1:0\"", ""),
             format!("bogus = 1\n{ETSYISH}"),
             format!("marker = \"a b\"\n{ETSYISH}"),
+            format!("{ETSYISH}[tags]\nidentity = \"labels\"\n"),
+            format!(
+                "{ETSYISH}[tags]\nidentity = \"ignore\"\n[[tags.rename]]\nkey = \"n\"\ntemplates = {{ \"counter.sum\" = \"x.{{name}}\" }}\n"
+            ),
+            format!(
+                "{ETSYISH}[tags]\nidentity = \"ignore\"\n[[tags.rename]]\nkey = \"n\"\ntemplates = {{ \"counter.total\" = \"x.{{name}}.{{value}}\" }}\n"
+            ),
         ];
         for text in bad {
             assert!(
