@@ -76,21 +76,9 @@ pub struct RunArgs {
     /// instead of the built-in implementation.
     #[arg(long, value_name = "CMD")]
     pub adapter: Option<String>,
-    /// A dialect to run (repeatable; default: every suite dialect the
-    /// implementation declares).
-    #[arg(long = "dialect", value_name = "D")]
-    pub dialects: Vec<String>,
-    /// Only the cases matching this selector (repeatable).
-    #[arg(long, value_name = "GLOB")]
-    pub run: Vec<String>,
-    /// Not the cases matching this selector (repeatable).
-    #[arg(long, value_name = "GLOB")]
-    pub skip: Vec<String>,
-    /// JSON: {"skip": {glob: reason}, "xfail": {glob: reason}, "error_map":
-    /// {their_class: our_class}}. An xfail that passes is XPASS (an error); an
-    /// entry that matches no case is an error.
-    #[arg(long, value_name = "FILE")]
-    pub expectations: Option<PathBuf>,
+    /// Which cases.
+    #[command(flatten)]
+    pub select: CaseSelection,
     /// Grade error classes (also when the adapter declares error_class).
     #[arg(long)]
     pub grade_errors: bool,
@@ -104,12 +92,6 @@ pub struct RunArgs {
     /// One process per case even if the adapter declares `batch`.
     #[arg(long)]
     pub no_batch: bool,
-    /// Write the JSON report here.
-    #[arg(long, value_name = "OUT")]
-    pub json: Option<PathBuf>,
-    /// Write a JUnit XML report here.
-    #[arg(long, value_name = "OUT")]
-    pub junit: Option<PathBuf>,
     /// Adapter processes at a time.
     #[arg(long, value_name = "N", default_value_t = 2)]
     pub parallel: usize,
@@ -132,12 +114,74 @@ pub struct RunArgs {
     /// instead of the embedded ones.
     #[arg(long, value_name = "DIR")]
     pub vectors: Option<PathBuf>,
-    /// Failures shown in the summary.
-    #[arg(long, value_name = "N", default_value_t = 50)]
-    pub max_failures: usize,
+    /// Where the report goes.
+    #[command(flatten)]
+    pub output: ReportOutput,
     /// Also print an expectations block that marks the current failures xfail.
     #[arg(long)]
     pub print_xfail: bool,
+}
+
+/// The cases a run grades: `--dialect`, `--run`, `--skip`, `--expectations`
+/// (shared by the adapter run and `daemon`).
+#[derive(Debug, Args)]
+pub struct CaseSelection {
+    /// A dialect to grade (repeatable; default: every suite dialect the
+    /// implementation declares; for `daemon`, the profile's `dialects`).
+    #[arg(long = "dialect", value_name = "D")]
+    pub dialects: Vec<String>,
+    /// Only the cases matching this selector (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub run: Vec<String>,
+    /// Not the cases matching this selector (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub skip: Vec<String>,
+    /// JSON: {"skip": {glob: reason}, "xfail": {glob: reason}, "error_map":
+    /// {their_class: our_class}}. An xfail that passes is XPASS (an error); an
+    /// entry that matches no case is an error.
+    #[arg(long, value_name = "FILE")]
+    pub expectations: Option<PathBuf>,
+}
+
+impl CaseSelection {
+    /// The expectations file, loaded (none: no expectations).
+    pub fn load_expectations(&self) -> Result<Expectations, String> {
+        match &self.expectations {
+            Some(path) => Expectations::load(path),
+            None => Ok(Expectations::default()),
+        }
+    }
+}
+
+/// Where a run's report goes: `--json`, `--junit`, and the summary on stdout
+/// (`--max-failures`), shared by the adapter run and `daemon`.
+#[derive(Debug, Args)]
+pub struct ReportOutput {
+    /// Write the JSON report here.
+    #[arg(long, value_name = "OUT")]
+    pub json: Option<PathBuf>,
+    /// Write a JUnit XML report here.
+    #[arg(long, value_name = "OUT")]
+    pub junit: Option<PathBuf>,
+    /// Failures shown in the summary.
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub max_failures: usize,
+}
+
+impl ReportOutput {
+    /// Writes the report files asked for, then the summary to stdout.
+    pub fn emit(&self, report: &Report) -> Result<(), String> {
+        if let Some(path) = &self.json {
+            write_file(path, &report.to_json())?;
+        }
+        if let Some(path) = &self.junit {
+            write_file(path, &report.to_junit())?;
+        }
+        let _ = std::io::stdout()
+            .lock()
+            .write_all(render::summary(report, self.max_failures).as_bytes());
+        Ok(())
+    }
 }
 
 /// Options of `matrix`.
@@ -205,7 +249,7 @@ pub struct ListArgs {
     pub vectors: Option<PathBuf>,
 }
 
-fn load_suite(dir: Option<&Path>) -> Result<Suite, String> {
+pub(crate) fn load_suite(dir: Option<&Path>) -> Result<Suite, String> {
     let suite = match dir {
         Some(dir) => Suite::from_dir(dir).map_err(|e| e.to_string())?,
         None => Suite::embedded().map_err(|e| format!("embedded vectors: {e}"))?,
@@ -247,10 +291,7 @@ pub fn main_with(cli: Cli) -> i32 {
 
 fn run(args: &RunArgs) -> Result<i32, String> {
     let suite = load_suite(args.vectors.as_deref())?;
-    let expectations = match &args.expectations {
-        Some(path) => Expectations::load(path)?,
-        None => Expectations::default(),
-    };
+    let expectations = args.select.load_expectations()?;
     if !(args.timeout.is_finite() && args.timeout > 0.0) {
         return Err(format!(
             "--timeout {}: must be a positive number of seconds",
@@ -273,9 +314,9 @@ fn run(args: &RunArgs) -> Result<i32, String> {
         None => Target::InProcess,
     };
     let opts = RunOptions {
-        dialects: args.dialects.clone(),
-        run: args.run.clone(),
-        skip: args.skip.clone(),
+        dialects: args.select.dialects.clone(),
+        run: args.select.run.clone(),
+        skip: args.select.skip.clone(),
         expectations,
         grade_errors: args.grade_errors,
         grade_offsets: args.grade_offsets,
@@ -305,15 +346,9 @@ fn run(args: &RunArgs) -> Result<i32, String> {
         );
         report.summary = crate::report::Summary::of(&report.cases, report.problems.len());
     }
-    if let Some(path) = &args.json {
-        write_file(path, &report.to_json())?;
-    }
-    if let Some(path) = &args.junit {
-        write_file(path, &report.to_junit())?;
-    }
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(render::summary(&report, args.max_failures).as_bytes());
+    args.output.emit(&report)?;
     if args.print_xfail {
+        let mut stdout = std::io::stdout().lock();
         if let Some(block) = render::xfail_block(&report) {
             let _ = writeln!(
                 stdout,

@@ -268,6 +268,14 @@ pub fn grade(
     diffs.extend(e.unmapped.iter().cloned());
     let detail = diffs.join("; ");
     let expects_effect = !e.values.is_empty() || !e.unmapped.is_empty();
+    // Nothing unexpected flushed, and every flushed value is the expected one:
+    // what differs is only what is missing.
+    let only_missing = extra.is_empty()
+        && observed.iter().all(|(k, v)| {
+            e.values
+                .get(k)
+                .is_some_and(|x| same(x.value, *v, tolerance))
+        });
     match verdict {
         Verdict::ImplDefined => {
             let status = if observed.is_empty() {
@@ -289,19 +297,10 @@ pub fn grade(
         ),
         // Some expected names are missing, and what is there is right: lines
         // that had no effect were rejected (or dropped).
-        Verdict::Accept
-            if extra.is_empty()
-                && observed.iter().all(|(k, v)| {
-                    e.values
-                        .get(k)
-                        .is_some_and(|x| same(x.value, *v, tolerance))
-                }) =>
-        {
-            (
-                Status::ShouldHaveAccepted,
-                format!("some lines had no effect: {detail}"),
-            )
-        }
+        Verdict::Accept if only_missing => (
+            Status::ShouldHaveAccepted,
+            format!("some lines had no effect: {detail}"),
+        ),
         Verdict::Accept => (Status::Mismatch, detail),
         Verdict::Reject if observed.is_empty() => (
             Status::ShouldHaveAccepted,
@@ -309,19 +308,10 @@ pub fn grade(
         ),
         // Only some accepted lines' effects missing, nothing more: those
         // lines were rejected too.
-        Verdict::Reject
-            if extra.is_empty()
-                && observed.iter().all(|(k, v)| {
-                    e.values
-                        .get(k)
-                        .is_some_and(|x| same(x.value, *v, tolerance))
-                }) =>
-        {
-            (
-                Status::ShouldHaveAccepted,
-                format!("some accepted lines had no effect: {detail}"),
-            )
-        }
+        Verdict::Reject if only_missing => (
+            Status::ShouldHaveAccepted,
+            format!("some accepted lines had no effect: {detail}"),
+        ),
         Verdict::Reject => (Status::ShouldHaveRejected, detail),
     }
 }
