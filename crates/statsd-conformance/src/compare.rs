@@ -552,7 +552,10 @@ mod tests {
             .into_iter()
             .map(|i| i.message)
             .collect();
-        assert_eq!(found, [r#"lines[0].service_check.timestamp: expected null, got "5""#]);
+        assert_eq!(
+            found,
+            [r#"lines[0].service_check.timestamp: expected null, got "5""#]
+        );
         assert!(message("lines[0]", &e, &e).is_empty());
     }
 
