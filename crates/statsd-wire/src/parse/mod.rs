@@ -391,6 +391,7 @@ impl<'a> Lines<'a> {
             .unwrap_or_default()
     }
 
+    #[inline(always)]
     fn parse(&mut self, line: &RawLine<'a>, found: &mut Found) -> Result<Message<'a>, ParseError> {
         let text = self.text_of(line);
         parse_at(
@@ -421,7 +422,7 @@ impl<'a> Lines<'a> {
 
 impl<'a> Lines<'a> {
     /// Parses `line` as any kind of message, with its warnings placed in the datagram.
-    #[inline]
+    #[inline(always)]
     fn parse_message(&mut self, line: RawLine<'a>) -> Result<Parsed<'a>, ParseError> {
         let mut found = Found::default();
         let message = self.parse(&line, &mut found)?;
