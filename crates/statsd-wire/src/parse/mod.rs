@@ -101,6 +101,7 @@ fn control_from(body: &[u8], from: usize, fault: Fault) -> Fault {
 
 /// Parses one line of any kind (without its `\n`) at byte `base` of the input, line
 /// `index`: `text` is the longest prefix of `line` known to be UTF-8.
+#[inline(always)]
 fn parse_at<'a>(
     line: &'a [u8],
     text: &'a str,
@@ -122,7 +123,7 @@ fn parse_at<'a>(
             .map(Message::ServiceCheck)
             .map_err(|fault| control_first(body, fault))
     } else {
-        metric_of(body, text, rules, found, fast).map(Message::Metric)
+        metric_of_outlined(body, text, rules, found, fast).map(Message::Metric)
     };
     parsed.map_err(error)
 }
@@ -156,7 +157,7 @@ fn parse_metric_at<'a>(
 /// else by the full grammar. The name's end is found once, for both. A fault
 /// is returned with the precedence of a control character applied (the
 /// name holds none, so only the rest of the body is scanned for one).
-#[inline]
+#[inline(always)]
 fn metric_of<'a>(
     body: &'a [u8],
     text: &'a str,
@@ -174,6 +175,20 @@ fn metric_of<'a>(
     }
     line::parse_metric(body, name_end, text, rules, found)
         .map_err(|fault| control_from(body, name_end, fault))
+}
+
+/// [`metric_of`] in a frame of its own, for [`parse_at`] (inlined in the
+/// message iterator, which a second inlined copy of the metric parser makes
+/// slower).
+#[inline(never)]
+fn metric_of_outlined<'a>(
+    body: &'a [u8],
+    text: &'a str,
+    rules: &Rules,
+    found: &mut Found,
+    fast: bool,
+) -> Result<Metric<'a>, Fault> {
+    metric_of(body, text, rules, found, fast)
 }
 
 /// Parses one metric line, given without its line terminator. Spans count from
