@@ -226,21 +226,15 @@ pub(super) fn field_text<'a>(
 }
 
 /// Whether a non-empty tag section holds an empty tag: it starts or ends with
-/// `,` or holds `,,`. One branch-free pass; the tags are split only when it
+/// `,` or holds `,,` (eight bytes at a time); the tags are split only when it
 /// finds one.
 #[inline]
 pub(super) fn has_empty_tag(section: &[u8]) -> bool {
-    if section.is_empty() {
-        return false;
+    match section {
+        [] => false,
+        [b',', ..] | [.., b','] => true,
+        _ => crate::bytes::has_pair(section, b','),
     }
-    let mut previous_comma = true;
-    let mut empty = false;
-    for &b in section {
-        let comma = b == b',';
-        empty |= comma & previous_comma;
-        previous_comma = comma;
-    }
-    empty | previous_comma
 }
 
 /// Reads a tag section at `start..end` (after the `#`), warning about empty tags.
