@@ -163,6 +163,25 @@ pub(crate) fn is_portable_name(bytes: &[u8]) -> bool {
     all & portable(u64::from_le_bytes(word)) == HIGHS
 }
 
+/// Whether `bytes` hold two `b` in a row, eight bytes at a time (the
+/// empty-tag check of a tag section: `,,`).
+#[inline]
+pub(crate) fn has_pair(bytes: &[u8], b: u8) -> bool {
+    // `previous`: the high bit of byte 0 set iff the byte before this word is `b`.
+    let mut previous = 0;
+    let mut at = 0;
+    while at < bytes.len() {
+        // Padded with a byte other than `b`.
+        let m = eq_mask(word_at(bytes, at, !b), b);
+        if (m & (m << 8)) | (m & previous) != 0 {
+            return true;
+        }
+        previous = m >> 56;
+        at += 8;
+    }
+    false
+}
+
 /// Whether `bytes` hold a control character.
 #[inline]
 pub(crate) fn has_control(bytes: &[u8]) -> bool {
@@ -178,6 +197,34 @@ mod tests {
             acc | if b < 0x20 || b == 0x7f { CONTROL } else { 0 }
                 | if b == b':' || b == b'|' { RESERVED } else { 0 }
         })
+    }
+
+    #[test]
+    fn pairs_agree_with_a_byte_loop_on_every_string_of_two_bytes_up_to_18() {
+        for len in 0..=18u32 {
+            for bits in 0..1u32 << len {
+                let s: Vec<u8> = (0..len)
+                    .map(|i| if bits >> i & 1 == 1 { b',' } else { b'a' })
+                    .collect();
+                let slow = s.windows(2).any(|w| w == b",,");
+                assert_eq!(
+                    has_pair(&s, b','),
+                    slow,
+                    "{:?}",
+                    String::from_utf8_lossy(&s)
+                );
+            }
+        }
+        // Bytes next to `,` that differ from it only in their high bit or by
+        // a borrow.
+        for b in 0..=255u8 {
+            for at in 0..17 {
+                let mut s = vec![b; 17];
+                s[at] = b',';
+                let slow = s.windows(2).any(|w| w == b",,");
+                assert_eq!(has_pair(&s, b','), slow, "{b:#x} at {at}");
+            }
+        }
     }
 
     #[test]

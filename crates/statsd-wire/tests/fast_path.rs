@@ -67,3 +67,63 @@ fn fast_path_agrees_with_the_grammar_on_the_other_targets_seeds() {
         assert!(ran > 0, "no seeds for {target}");
     }
 }
+
+/// The faults the fast path decides itself (the name, the structure, the type,
+/// the value, a sample rate, a spec or etsy field), each alone and with a
+/// control character or an invalid byte later in the line (which must win as
+/// in the grammar): the same errors, kind, span and line, in every dialect.
+#[test]
+fn fast_path_faults_agree_with_the_grammar() {
+    let lines: &[&[u8]] = &[
+        b":1|c",
+        b"|c",
+        b"a:|c",
+        b"a|c",
+        b"a:",
+        b"a",
+        b"a:1",
+        b"a:1|",
+        b"a:12.5",
+        b"a:1|x",
+        b"a:1|C",
+        b"a:1|s",
+        b"a:1|msx",
+        b"a:1||",
+        b"a:1.|ms",
+        b"a:abc|c",
+        b"a:01|g",
+        b"a:+1|g",
+        b"a:-5|g",
+        b"a:-1|h",
+        b"a:18446744073709551616|ms",
+        b"a:9223372036854775808|c",
+        b"a:1e3|c",
+        b"a:1|c|@2",
+        b"a:1|c|@x",
+        b"a:1|c|@-1",
+        b"a:1|c|@0",
+        b"a:1|g|@0.5",
+        b"a:1|c|@0.5|@0.5",
+        b"a:1|c|#x",
+        b"a:1|c|x",
+        b"a:1|c|@0.5|",
+        b"a:1|c|T1",
+        b"a:1:2|d",
+        b"a\xff:1|c",
+        b"\xff:1|c",
+        b"a:1|d|#t:v|@0.5",
+    ];
+    for line in lines {
+        fuzzing::fast_path(line);
+        for tail in [&b"\t"[..], b"\x7f", b"\xff", b"|\x00"] {
+            let mut with = line.to_vec();
+            with.extend_from_slice(tail);
+            fuzzing::fast_path(&with);
+            let mut datagram = b"ok:1|c\n".to_vec();
+            datagram.extend_from_slice(&with);
+            datagram.extend_from_slice(b"\nok:2|c\n");
+            datagram.extend_from_slice(line);
+            fuzzing::fast_path(&datagram);
+        }
+    }
+}

@@ -11,8 +11,8 @@
 //! `memchr2`, UTF-8 is validated once per datagram (names are cut from that
 //! text), and a control character is looked for only where no grammar excludes
 //! it anyway (the name, a set member, the text fields). On the error path the
-//! whole line is rescanned for a control character, which keeps the precedence
-//! above. Every rule comes from the dialect's [`Rules`] row.
+//! rest of the line after the name (which holds none) is scanned for a
+//! control character, which keeps the precedence above. Every rule comes from the dialect's [`Rules`] row.
 
 use super::fields::{self, Field};
 use super::number::{self, Grammar, Range};
@@ -226,21 +226,15 @@ pub(super) fn field_text<'a>(
 }
 
 /// Whether a non-empty tag section holds an empty tag: it starts or ends with
-/// `,` or holds `,,`. One branch-free pass; the tags are split only when it
+/// `,` or holds `,,` (eight bytes at a time); the tags are split only when it
 /// finds one.
 #[inline]
 pub(super) fn has_empty_tag(section: &[u8]) -> bool {
-    if section.is_empty() {
-        return false;
+    match section {
+        [] => false,
+        [b',', ..] | [.., b','] => true,
+        _ => crate::bytes::has_pair(section, b','),
     }
-    let mut previous_comma = true;
-    let mut empty = false;
-    for &b in section {
-        let comma = b == b',';
-        empty |= comma & previous_comma;
-        previous_comma = comma;
-    }
-    empty | previous_comma
 }
 
 /// Reads a tag section at `start..end` (after the `#`), warning about empty tags.
@@ -447,17 +441,21 @@ fn parse_sample_rate(
     if let Some(rate) = number::fast_sample_rate(text) {
         return Ok(rate);
     }
+    let (rate, in_range) = slow_sample_rate(text, rules).map_err(|k| (k, start, end))?;
+    if !in_range {
+        found.warn(WarningKind::SampleRateOutOfRange, start, end);
+    }
+    Ok(rate)
+}
+
+/// A sample rate that [`number::fast_sample_rate`] does not take, by the
+/// dialect's rate grammar: the rate, and `false` when it is out of range in a
+/// dialect that only warns about that.
+pub(super) fn slow_sample_rate(text: &[u8], rules: &Rules) -> Result<(f64, bool), ErrorKind> {
     let grammar = Grammar::for_values(rules.rate_grammar);
-    let fault = |k| (k, start, end);
-    let literal = number::scan(text, grammar).ok_or(fault(ErrorKind::InvalidSampleRate))?;
+    let literal = number::scan(text, grammar).ok_or(ErrorKind::InvalidSampleRate)?;
     match rules.rate_out_of_range {
-        Leniency::Reject => number::to_sample_rate(&literal).map_err(fault),
-        Leniency::Warn => {
-            let (rate, in_range) = number::to_lenient_sample_rate(&literal).map_err(fault)?;
-            if !in_range {
-                found.warn(WarningKind::SampleRateOutOfRange, start, end);
-            }
-            Ok(rate)
-        }
+        Leniency::Reject => number::to_sample_rate(&literal).map(|rate| (rate, true)),
+        Leniency::Warn => number::to_lenient_sample_rate(&literal),
     }
 }

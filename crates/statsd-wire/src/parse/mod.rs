@@ -85,14 +85,23 @@ fn body_of<'a>(line: &'a [u8], config: &Config) -> Result<&'a [u8], Fault> {
 /// Precedence: a control character anywhere in `body` is reported before `fault`.
 #[inline]
 fn control_first(body: &[u8], fault: Fault) -> Fault {
-    match crate::bytes::first_control(body) {
-        Some(at) => (ErrorKind::ControlCharacter, at, at + 1),
+    control_from(body, 0, fault)
+}
+
+/// [`control_first`] for a body whose first `from` bytes are known to hold no
+/// control character (a metric's name, up to its first `:`, `|` or control
+/// character): only the rest is scanned.
+#[cold]
+fn control_from(body: &[u8], from: usize, fault: Fault) -> Fault {
+    match crate::bytes::first_control(&body[from..]) {
+        Some(at) => (ErrorKind::ControlCharacter, from + at, from + at + 1),
         None => fault,
     }
 }
 
 /// Parses one line of any kind (without its `\n`) at byte `base` of the input, line
 /// `index`: `text` is the longest prefix of `line` known to be UTF-8.
+#[inline(always)]
 fn parse_at<'a>(
     line: &'a [u8],
     text: &'a str,
@@ -106,13 +115,17 @@ fn parse_at<'a>(
     let body = body_of(line, config).map_err(error)?;
     let rules = config.dialect().rules();
     let parsed = if rules.dogstatsd_fields && body.starts_with(event::PREFIX) {
-        event::parse_event(body, text, found).map(Message::Event)
+        event::parse_event(body, text, found)
+            .map(Message::Event)
+            .map_err(|fault| control_first(body, fault))
     } else if rules.dogstatsd_fields && body.starts_with(service_check::PREFIX) {
-        service_check::parse_service_check(body, text, found).map(Message::ServiceCheck)
+        service_check::parse_service_check(body, text, found)
+            .map(Message::ServiceCheck)
+            .map_err(|fault| control_first(body, fault))
     } else {
-        metric_of(body, text, rules, found, fast).map(Message::Metric)
+        metric_of_outlined(body, text, rules, found, fast).map(Message::Metric)
     };
-    parsed.map_err(|fault| error(control_first(body, fault)))
+    parsed.map_err(error)
 }
 
 /// [`parse_at`] for metrics only, without going through a [`Message`]: events
@@ -137,12 +150,14 @@ fn parse_metric_at<'a>(
             }
         }
     }
-    metric_of(body, text, rules, found, fast).map_err(|fault| error(control_first(body, fault)))
+    metric_of(body, text, rules, found, fast).map_err(error)
 }
 
 /// The metric of a line's body: by the fast path when it is sure (`fast`),
-/// else by the full grammar. The name's end is found once, for both.
-#[inline]
+/// else by the full grammar. The name's end is found once, for both. A fault
+/// is returned with the precedence of a control character applied (the
+/// name holds none, so only the rest of the body is scanned for one).
+#[inline(always)]
 fn metric_of<'a>(
     body: &'a [u8],
     text: &'a str,
@@ -152,11 +167,28 @@ fn metric_of<'a>(
 ) -> Result<Metric<'a>, Fault> {
     let name_end = crate::bytes::first_name_stop(body).unwrap_or(body.len());
     if fast {
-        if let Some(metric) = fast::parse_metric(body, name_end, text, rules) {
-            return Ok(metric);
+        match fast::parse_metric(body, name_end, text, rules) {
+            Ok(metric) => return Ok(metric),
+            Err(Some(fault)) => return Err(control_from(body, name_end, fault)),
+            Err(None) => {}
         }
     }
     line::parse_metric(body, name_end, text, rules, found)
+        .map_err(|fault| control_from(body, name_end, fault))
+}
+
+/// [`metric_of`] in a frame of its own, for [`parse_at`] (inlined in the
+/// message iterator, which a second inlined copy of the metric parser makes
+/// slower).
+#[inline(never)]
+fn metric_of_outlined<'a>(
+    body: &'a [u8],
+    text: &'a str,
+    rules: &Rules,
+    found: &mut Found,
+    fast: bool,
+) -> Result<Metric<'a>, Fault> {
+    metric_of(body, text, rules, found, fast)
 }
 
 /// Parses one metric line, given without its line terminator. Spans count from
@@ -217,7 +249,7 @@ pub(crate) fn fast_path_accepts(line: &[u8], config: &Config) -> bool {
             && (body.starts_with(event::PREFIX) || body.starts_with(service_check::PREFIX));
         let name_end = crate::bytes::first_name_stop(body).unwrap_or(body.len());
         let rules = config.dialect().rules();
-        !events && fast::parse_metric(body, name_end, utf8_prefix(body), rules).is_some()
+        !events && fast::parse_metric(body, name_end, utf8_prefix(body), rules).is_ok()
     })
 }
 
@@ -374,6 +406,7 @@ impl<'a> Lines<'a> {
             .unwrap_or_default()
     }
 
+    #[inline(always)]
     fn parse(&mut self, line: &RawLine<'a>, found: &mut Found) -> Result<Message<'a>, ParseError> {
         let text = self.text_of(line);
         parse_at(
@@ -404,7 +437,7 @@ impl<'a> Lines<'a> {
 
 impl<'a> Lines<'a> {
     /// Parses `line` as any kind of message, with its warnings placed in the datagram.
-    #[inline]
+    #[inline(always)]
     fn parse_message(&mut self, line: RawLine<'a>) -> Result<Parsed<'a>, ParseError> {
         let mut found = Found::default();
         let message = self.parse(&line, &mut found)?;

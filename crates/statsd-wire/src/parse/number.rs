@@ -405,6 +405,16 @@ pub(crate) fn read_number(
         let signed = fast.sign.is_some();
         return fast_to_number(&fast, range_of(signed)).map(|n| (n, signed));
     }
+    read_slow_number(text, grammar, range_of)
+}
+
+/// [`read_number`] for a literal that [`fast_number`] does not take: the
+/// full number grammar.
+pub(crate) fn read_slow_number(
+    text: &[u8],
+    grammar: NumberGrammar,
+    range_of: impl Fn(bool) -> Range,
+) -> Result<(Number, bool), ErrorKind> {
     let literal = scan(text, Grammar::for_values(grammar)).ok_or(ErrorKind::InvalidValue)?;
     let n = to_number(&literal, range_of(literal.signed))?;
     Ok((n, literal.signed))
