@@ -26,12 +26,12 @@ pub use messages::{
     roundtrip_message,
 };
 
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use arbitrary::{Arbitrary, Unstructured};
 
 use crate::{
-    Config, Dialect, EncodeErrorKind, Metric, MetricType, Number, ParseError, Value,
+    Config, Dialect, EncodeError, EncodeErrorKind, Metric, MetricType, Number, ParseError, Value,
     parse_datagram as core_parse_datagram, parse_line,
 };
 
@@ -500,11 +500,59 @@ pub fn roundtrip_arbitrary(input: FuzzMetric<'_>) {
     }
 }
 
-fn check_encode(m: &Metric<'_>, config: &Config) {
-    const PREFIX: &[u8] = b"before\n";
+/// The public encoders every kind of message has (`encoding_methods!` in
+/// `encode.rs`), for [`check_encoders`].
+pub(crate) trait Encoders: fmt::Debug + fmt::Display {
+    fn validate(&self, config: &Config) -> Result<(), EncodeError>;
+    fn encoded_len(&self) -> usize;
+    fn encode(&self, config: &Config, out: &mut Vec<u8>) -> Result<(), EncodeError>;
+    fn encode_to_slice(&self, config: &Config, buf: &mut [u8]) -> Result<usize, EncodeError>;
+    fn write_to(&self, config: &Config, w: &mut String) -> Result<(), EncodeError>;
+}
+
+macro_rules! encoders {
+    ($($t:ty),*) => {$(
+        impl Encoders for $t {
+            fn validate(&self, config: &Config) -> Result<(), EncodeError> {
+                <$t>::validate(self, config)
+            }
+            fn encoded_len(&self) -> usize {
+                <$t>::encoded_len(self)
+            }
+            fn encode(&self, config: &Config, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+                <$t>::encode(self, config, out)
+            }
+            fn encode_to_slice(&self, config: &Config, buf: &mut [u8]) -> Result<usize, EncodeError> {
+                <$t>::encode_to_slice(self, config, buf)
+            }
+            fn write_to(&self, config: &Config, w: &mut String) -> Result<(), EncodeError> {
+                <$t>::write_to(self, config, w)
+            }
+        }
+    )*};
+}
+encoders!(Metric<'_>, crate::Message<'_>);
+
+/// What `encode` wrote before the message, in [`check_encoders`].
+pub(crate) const ENCODE_PREFIX: &[u8] = b"before\n";
+
+/// The encoders of `m` (a metric or a message, `what`) in one configuration:
+/// if `validate` accepts, `encode` (after [`ENCODE_PREFIX`] in `out`),
+/// `encode_to_slice`, `write_to` and `Display` write the same `encoded_len()`
+/// bytes, within the line limit, and a buffer one byte short is
+/// `BufferTooSmall`; if `validate` refuses, every encoder refuses with the same
+/// error, writing nothing. `out` is left holding what `encode` wrote; the
+/// result is `validate`'s.
+pub(crate) fn check_encoders<M: Encoders>(
+    m: &M,
+    config: &Config,
+    what: &str,
+    out: &mut Vec<u8>,
+) -> Result<(), EncodeError> {
+    out.clear();
+    out.extend_from_slice(ENCODE_PREFIX);
     let verdict = m.validate(config);
-    let mut out = PREFIX.to_vec();
-    let encoded = m.encode(config, &mut out);
+    let encoded = m.encode(config, out);
     let mut text = String::new();
     let written = m.write_to(config, &mut text);
     let mut buf = vec![0u8; m.encoded_len().min(1 << 16) + 1];
@@ -513,7 +561,7 @@ fn check_encode(m: &Metric<'_>, config: &Config) {
     match verdict {
         Ok(()) => {
             encoded.unwrap_or_else(|e| panic!("{m:?} validates in {dialect} but encode: {e}"));
-            let bytes = &out[PREFIX.len()..];
+            let bytes = &out[ENCODE_PREFIX.len()..];
             let shown = String::from_utf8_lossy(bytes);
             assert_eq!(bytes.len(), m.encoded_len(), "encoded_len of {shown:?}");
             assert!(bytes.len() <= config.max_line_len());
@@ -528,31 +576,16 @@ fn check_encode(m: &Metric<'_>, config: &Config) {
                 assert_eq!(e.kind(), EncodeErrorKind::BufferTooSmall);
             }
             let mut shown_by_display = String::new();
-            write!(shown_by_display, "{m}").expect("Display of a valid metric");
+            write!(shown_by_display, "{m}").unwrap_or_else(|_| panic!("Display of a valid {what}"));
             assert_eq!(shown_by_display.as_bytes(), bytes, "Display");
-
-            let back = parse_line(bytes, config)
-                .unwrap_or_else(|e| panic!("{m:?} encodes to {shown:?} in {dialect}: {e}"));
-            assert_eq!(
-                back, *m,
-                "{m:?} encodes to {shown:?}, read back in {dialect} as {back:?}"
-            );
-            assert!(is_subslice(bytes, back.name.as_bytes()));
-            let mut again = Vec::new();
-            back.encode(config, &mut again)
-                .unwrap_or_else(|e| panic!("{back:?}: {e}"));
-            assert_eq!(again, bytes, "{shown:?} is not a fixed point in {dialect}");
-            let all: Vec<Result<Metric<'_>, ParseError>> =
-                core_parse_datagram(bytes, config).collect();
-            assert_eq!(all, [Ok(back)], "{shown:?} as a datagram");
         }
         Err(refused) => {
             let e = encoded.expect_err("validate refuses, so must encode");
             assert_eq!(e.kind(), refused.kind(), "{m:?} in {dialect}");
-            assert_eq!(out, PREFIX, "encode wrote a refused metric {m:?}");
+            assert_eq!(out, ENCODE_PREFIX, "encode wrote a refused {what} {m:?}");
             let e = written.expect_err("validate refuses, so must write_to");
             assert_eq!(e.kind(), refused.kind());
-            assert!(text.is_empty(), "write_to wrote a refused metric {m:?}");
+            assert!(text.is_empty(), "write_to wrote a refused {what} {m:?}");
             let e = sliced.expect_err("validate refuses, so must encode_to_slice");
             assert!(
                 e.kind() == refused.kind() || e.kind() == EncodeErrorKind::BufferTooSmall,
@@ -560,6 +593,30 @@ fn check_encode(m: &Metric<'_>, config: &Config) {
             );
         }
     }
+    verdict
+}
+
+fn check_encode(m: &Metric<'_>, config: &Config) {
+    let mut out = Vec::new();
+    if check_encoders(m, config, "metric", &mut out).is_err() {
+        return;
+    }
+    let bytes = &out[ENCODE_PREFIX.len()..];
+    let shown = String::from_utf8_lossy(bytes);
+    let dialect = config.dialect();
+    let back = parse_line(bytes, config)
+        .unwrap_or_else(|e| panic!("{m:?} encodes to {shown:?} in {dialect}: {e}"));
+    assert_eq!(
+        back, *m,
+        "{m:?} encodes to {shown:?}, read back in {dialect} as {back:?}"
+    );
+    assert!(is_subslice(bytes, back.name.as_bytes()));
+    let mut again = Vec::new();
+    back.encode(config, &mut again)
+        .unwrap_or_else(|e| panic!("{back:?}: {e}"));
+    assert_eq!(again, bytes, "{shown:?} is not a fixed point in {dialect}");
+    let all: Vec<Result<Metric<'_>, ParseError>> = core_parse_datagram(bytes, config).collect();
+    assert_eq!(all, [Ok(back)], "{shown:?} as a datagram");
 }
 
 // ---------------------------------------------------------------------------
