@@ -200,6 +200,27 @@ fn text_shown(text: Option<&String>, hex: Option<&String>) -> String {
     }
 }
 
+/// A text member given as text or hex, `(text, hex)`: a mismatch when the bytes
+/// differ.
+fn text_member(
+    path: &str,
+    field: &str,
+    expected: (Option<&String>, Option<&String>),
+    got: (Option<&String>, Option<&String>),
+    issues: &mut Vec<Issue>,
+) {
+    if text_bytes(expected.0, expected.1) != text_bytes(got.0, got.1) {
+        issues.push(Issue::new(
+            IssueKind::Mismatch,
+            format!(
+                "{path}.{field}: expected {}, got {}",
+                text_shown(expected.0, expected.1),
+                text_shown(got.0, got.1)
+            ),
+        ));
+    }
+}
+
 type Tags = Option<Vec<(String, Option<String>)>>;
 
 /// The members every event and service check compares the same way.
@@ -276,16 +297,7 @@ pub fn event(path: &str, expected: &JsonEvent, got: &JsonEvent) -> Vec<Issue> {
             (got.text.as_ref(), got.text_hex.as_ref()),
         ),
     ] {
-        if text_bytes(e.0, e.1) != text_bytes(g.0, g.1) {
-            issues.push(Issue::new(
-                IssueKind::Mismatch,
-                format!(
-                    "{path}.{field}: expected {}, got {}",
-                    text_shown(e.0, e.1),
-                    text_shown(g.0, g.1)
-                ),
-            ));
-        }
+        text_member(path, field, e, g, &mut issues);
     }
     members(
         path,
@@ -304,20 +316,13 @@ pub fn service_check(
     got: &JsonServiceCheck,
 ) -> Vec<Issue> {
     let mut issues = Vec::new();
-    let (e, g) = (
+    text_member(
+        path,
+        "name",
         (expected.name.as_ref(), expected.name_hex.as_ref()),
         (got.name.as_ref(), got.name_hex.as_ref()),
+        &mut issues,
     );
-    if text_bytes(e.0, e.1) != text_bytes(g.0, g.1) {
-        issues.push(Issue::new(
-            IssueKind::Mismatch,
-            format!(
-                "{path}.name: expected {}, got {}",
-                text_shown(e.0, e.1),
-                text_shown(g.0, g.1)
-            ),
-        ));
-    }
     if expected.status != got.status {
         issues.push(Issue::new(
             IssueKind::Mismatch,
