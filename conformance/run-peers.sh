@@ -85,9 +85,28 @@ run_one() {
   "$RUNNER" --adapter "$adapter" --name "$name" --timeout "$timeout" --parallel "$PARALLEL" \
     --json "$REPORTS/$name.json" --max-failures 20 "$@" >"$REPORTS/$name.txt" 2>&1
   rc=$?
-  grep -E '^  [a-z]+ +[0-9]+ cases:|^RESULT' "$REPORTS/$name.txt" | sed 's/^/    /' >&2
-  say "$name: exit $rc in $((SECONDS - start)) s"
+  summarise "$name" "$start" "$rc"
   return $rc
+}
+
+# summarise NAME START RC: the report's per-dialect lines and the exit code.
+summarise() {
+  grep -E '^  [a-z]+ +[0-9]+ cases:|^RESULT' "$REPORTS/$1.txt" | sed 's/^/    /' >&2
+  say "$1: exit $3 in $((SECONDS - $2)) s"
+}
+
+# collect NAME RC: keeps NAME's report (RC 0 or 1), or marks NAME unavailable
+# with the runner's harness error.
+collect() {
+  local name=$1 reason
+  case $2 in
+    0 | 1) reports+=("$REPORTS/$name.json") ;;
+    *)
+      reason="$(grep -m1 'statsd-conformance:' "$REPORTS/$name.txt" | cut -c1-200)"
+      say "$name: unavailable (harness error: $reason)"
+      unavailable+=(--unavailable "$name=harness error: ${reason:-see $REPORTS/$name.txt}")
+      ;;
+  esac
 }
 
 # 1. The reference implementation, through its adapter binary.
@@ -146,14 +165,7 @@ while IFS=$'\t' read -r name check adapter timeout expectations; do
   [ -n "$expectations" ] && extra+=(--expectations "$expectations")
   run_one "$name" "$timeout" "$adapter" "${extra[@]}"
   rc=$?
-  case $rc in
-    0 | 1) reports+=("$REPORTS/$name.json") ;;
-    *)
-      reason="$(grep -m1 'statsd-conformance:' "$REPORTS/$name.txt" | cut -c1-200)"
-      say "$name: unavailable (harness error: $reason)"
-      unavailable+=(--unavailable "$name=harness error: ${reason:-see $REPORTS/$name.txt}")
-      ;;
-  esac
+  collect "$name" "$rc"
 done <<<"$peers"
 
 # 2b. The daemons (statsd-conformance daemon --profile ...), in registry order.
@@ -174,16 +186,8 @@ while IFS=$'\t' read -r name check profile; do
   "$RUNNER" daemon --profile "$profile" --name "$name" --json "$REPORTS/$name.json" \
     --max-failures 20 >"$REPORTS/$name.txt" 2>&1
   rc=$?
-  grep -E '^  [a-z]+ +[0-9]+ cases:|^RESULT' "$REPORTS/$name.txt" | sed 's/^/    /' >&2
-  say "$name: exit $rc in $((SECONDS - start)) s"
-  case $rc in
-    0 | 1) reports+=("$REPORTS/$name.json") ;;
-    *)
-      reason="$(grep -m1 'statsd-conformance:' "$REPORTS/$name.txt" | cut -c1-200)"
-      say "$name: unavailable (harness error: $reason)"
-      unavailable+=(--unavailable "$name=harness error: ${reason:-see $REPORTS/$name.txt}")
-      ;;
-  esac
+  summarise "$name" "$start" "$rc"
+  collect "$name" "$rc"
 done <<<"$daemons"
 
 # 3. Validate the reports against their schema when jsonschema is at hand.
