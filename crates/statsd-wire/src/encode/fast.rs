@@ -1,0 +1,444 @@
+//! The fast path of [`Metric::encode`](crate::Metric::encode): the common shape
+//! (one number, at most a sample rate, no other field) validated and written in
+//! one pass, with no per-piece bookkeeping.
+//!
+//! The dialect's [`Rules`] are folded once, at compile time, into a
+//! [`FastRules`] of bit masks (one per dialect, selected by the dialect's
+//! index): the rules stay data. Everything after the name (`:`, the sign, the
+//! number, `|`, the type code, `|@<rate>`) is formatted into a small stack
+//! buffer first; then the name is checked and copied eight bytes at a time; the
+//! buffer is appended as one fixed-size block and the vector cut back to the
+//! line's length. Anything this path does not handle, or would refuse, makes it
+//! return `false` with nothing appended: the general path (`check` then the
+//! writers) then encodes the metric or reports the exact error. So the fast
+//! path accepts only what `check` accepts and writes what `write_canonical`
+//! writes, piece by piece (the unit tests below and the fuzz target compare
+//! the two).
+
+#[cfg(feature = "alloc")]
+use alloc::vec::Vec;
+
+use crate::config::{Config, Dialect, Rules, ValueRange};
+use crate::metric::{Metric, MetricType, Number, Value};
+use crate::parse::number::{Range, number_in_range};
+
+use super::short_decimal;
+
+/// A dialect's rules as the fast path reads them.
+#[derive(Clone, Copy)]
+struct FastRules {
+    /// Bit `kind as u8` set for each type the dialect has (sets left out: a set
+    /// never holds a number).
+    types: u8,
+    /// Bit `kind as u8` set for each type that may carry a rate.
+    rate_types: u8,
+    /// Gauge deltas.
+    gauge_deltas: bool,
+    /// [`ValueRange::Any`].
+    any_value: bool,
+    /// A name may not start with `_e{` (it would read back as an event).
+    event_prefix_reserved: bool,
+}
+
+const fn type_mask(types: &[MetricType]) -> u8 {
+    let mut mask = 0u8;
+    let mut i = 0;
+    while i < types.len() {
+        if !matches!(types[i], MetricType::Set) {
+            mask |= 1 << types[i] as u8;
+        }
+        i += 1;
+    }
+    mask
+}
+
+const fn fast_rules(dialect: Dialect) -> FastRules {
+    let rules: &Rules = dialect.rules();
+    FastRules {
+        types: type_mask(rules.types),
+        rate_types: type_mask(rules.sample_rate_types),
+        gauge_deltas: rules.gauge_deltas,
+        any_value: matches!(rules.value_range, ValueRange::Any),
+        event_prefix_reserved: rules.dogstatsd_fields,
+    }
+}
+
+const FAST_RULES: [FastRules; 3] = [
+    fast_rules(Dialect::Spec),
+    fast_rules(Dialect::Etsy),
+    fast_rules(Dialect::DogStatsd),
+];
+
+// `FAST_RULES` is indexed by the dialect's discriminant.
+const _: () = {
+    assert!(Dialect::Spec as usize == 0);
+    assert!(Dialect::Etsy as usize == 1);
+    assert!(Dialect::DogStatsd as usize == 2);
+    assert!(Dialect::ALL.len() == FAST_RULES.len());
+};
+
+/// The stack buffer for everything after the name; it is appended whole (a
+/// fixed-size copy) and the vector cut back to the line's length.
+const TAIL: usize = 64;
+
+/// `00`, `01`, ... `99`.
+const PAIRS: &[u8; 200] = b"\
+0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
+
+/// The number of decimal digits of `v`.
+#[inline]
+fn digit_count(v: u64) -> usize {
+    match v.checked_ilog10() {
+        Some(l) => l as usize + 1,
+        None => 1,
+    }
+}
+
+/// Writes the `len` decimal digits of `v` (zero-padded on the left) ending at
+/// `end`.
+#[inline]
+fn write_digits(buf: &mut [u8; TAIL], mut end: usize, mut v: u64, len: usize) {
+    let start = end - len;
+    while end >= start + 2 {
+        let pair = (v % 100) as usize * 2;
+        v /= 100;
+        end -= 2;
+        buf[end..end + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+    }
+    if end > start {
+        buf[start] = b'0' + (v % 10) as u8;
+    }
+}
+
+/// Writes `v` in decimal at `pos`; returns the position after it.
+#[inline]
+fn write_u64(buf: &mut [u8; TAIL], pos: usize, v: u64) -> usize {
+    if v < 10 {
+        buf[pos] = b'0' + v as u8;
+        return pos + 1;
+    }
+    let len = digit_count(v);
+    write_digits(buf, pos + len, v, len);
+    pos + len
+}
+
+/// Writes `m / 10^places` (`places` in `1..=4`) as `<int>.<places digits>`
+/// at `pos`; returns the position after it.
+#[inline]
+fn write_scaled(buf: &mut [u8; TAIL], pos: usize, m: u64, places: usize) -> usize {
+    let p = short_decimal::POW10[places];
+    let pos = write_u64(buf, pos, m / p);
+    buf[pos] = b'.';
+    write_digits(buf, pos + 1 + places, m % p, places);
+    pos + 1 + places
+}
+
+/// Writes a finite float as `ryu` does when [`short_decimal::scaled`] finds
+/// it short; `None` (to fall back on the general path) otherwise.
+#[inline]
+fn write_float(buf: &mut [u8; TAIL], mut pos: usize, v: f64) -> Option<usize> {
+    let negative = v.is_sign_negative();
+    let (k, m) = short_decimal::scaled(if negative { -v } else { v })?;
+    if negative {
+        buf[pos] = b'-';
+        pos += 1;
+    }
+    Some(if k == 0 {
+        // An integer is written with one place, `.0`.
+        let pos = write_u64(buf, pos, m);
+        buf[pos..pos + 2].copy_from_slice(b".0");
+        pos + 2
+    } else {
+        write_scaled(buf, pos, m, k)
+    })
+}
+
+const ONES: u64 = u64::from_le_bytes([0x01; 8]);
+const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
+
+/// Nonzero iff a byte of `x` is `:`, `|` or a control character (exact as a
+/// boolean).
+#[inline]
+fn stops(x: u64) -> u64 {
+    let zero = |y: u64| y.wrapping_sub(ONES) & !y & HIGHS;
+    zero(x ^ (ONES * b':' as u64))
+        | zero(x ^ (ONES * b'|' as u64))
+        | zero(x ^ (ONES * 0x7f))
+        | (x.wrapping_sub(ONES * 0x20) & !x & HIGHS)
+}
+
+#[inline]
+fn word(chunk: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(chunk);
+    u64::from_le_bytes(w)
+}
+
+/// Appends `name` to `out` (which has room for it) when it holds no `:`, `|`
+/// or control character; `false` (with `out` unchanged) otherwise.
+#[inline]
+fn append_name(out: &mut Vec<u8>, name: &[u8]) -> bool {
+    let start = out.len();
+    if name.len() < 8 {
+        if name
+            .iter()
+            .any(|&b| b < 0x20 || b == 0x7f || b == b':' || b == b'|')
+        {
+            return false;
+        }
+        out.extend_from_slice(name);
+        return true;
+    }
+    let mut seen = 0;
+    let mut chunks = name.chunks_exact(8);
+    for chunk in &mut chunks {
+        let x = word(chunk);
+        seen |= stops(x);
+        out.extend_from_slice(&x.to_le_bytes());
+    }
+    if !chunks.remainder().is_empty() {
+        // The last eight bytes, overlapping the last whole chunk: written over
+        // its end.
+        let last = word(&name[name.len() - 8..]);
+        seen |= stops(last);
+        out.truncate(start + name.len() - 8);
+        out.extend_from_slice(&last.to_le_bytes());
+    }
+    if seen != 0 {
+        out.truncate(start);
+        return false;
+    }
+    true
+}
+
+/// Encodes `m` (appended to `out`) when it has the common shape and `config`
+/// accepts it; `false`, with nothing appended, when the general path must
+/// decide.
+#[cfg(feature = "alloc")]
+#[inline]
+pub(super) fn encode_metric(m: &Metric<'_>, config: &Config, out: &mut Vec<u8>) -> bool {
+    let Value::Number(n) = m.value else {
+        return false;
+    };
+    let plain = m.tags.is_none()
+        && m.timestamp.is_none()
+        && m.container_id.is_none()
+        && m.external_data.is_none()
+        && m.cardinality.is_none()
+        && m.unknown_fields.has_no_field();
+    if !plain {
+        return false;
+    }
+    let rules = &FAST_RULES[config.dialect() as usize];
+    let kind_bit = 1u8 << m.kind as u8;
+    if rules.types & kind_bit == 0 {
+        return false;
+    }
+    if m.delta && !(m.kind == MetricType::Gauge && rules.gauge_deltas) {
+        return false;
+    }
+    let range = if rules.any_value {
+        Range::Any
+    } else if m.kind.is_signed() || m.delta {
+        Range::Signed
+    } else {
+        Range::Unsigned
+    };
+    if !number_in_range(n, range) {
+        return false;
+    }
+
+    let mut tail = [0u8; TAIL];
+    tail[0] = b':';
+    let mut pos = 1;
+    if m.delta && !n.is_sign_negative() {
+        tail[pos] = b'+';
+        pos += 1;
+    }
+    pos = match n {
+        Number::PosInt(v) => write_u64(&mut tail, pos, v),
+        Number::NegInt(v) => {
+            tail[pos] = b'-';
+            write_u64(&mut tail, pos + 1, v.unsigned_abs())
+        }
+        // Outside a delta the sign of a zero carries nothing.
+        Number::Float(v) if v == 0.0 && !m.delta => {
+            tail[pos..pos + 3].copy_from_slice(b"0.0");
+            pos + 3
+        }
+        Number::Float(v) => match write_float(&mut tail, pos, v) {
+            Some(pos) => pos,
+            None => return false,
+        },
+    };
+    tail[pos] = b'|';
+    pos += 1;
+    let code = m.kind.code().as_bytes();
+    tail[pos] = code[0];
+    if code.len() > 1 {
+        tail[pos + 1] = code[1];
+    }
+    pos += code.len();
+    if let Some(rate) = m.sample_rate {
+        if rules.rate_types & kind_bit == 0 {
+            return false;
+        }
+        tail[pos..pos + 2].copy_from_slice(b"|@");
+        pos += 2;
+        if rate == 1.0 {
+            tail[pos] = b'1';
+            pos += 1;
+        } else if rate > 0.0 && rate < 1.0 {
+            // Below 1: `0.<digits>`, at most four places.
+            match short_decimal::scaled(rate) {
+                Some((k, m)) if k > 0 => pos = write_scaled(&mut tail, pos, m, k),
+                _ => return false,
+            }
+        } else {
+            return false;
+        }
+    }
+
+    let name = m.name.as_bytes();
+    if name.is_empty() || name.len() + pos > config.max_line_len() {
+        return false;
+    }
+    if rules.event_prefix_reserved && name.starts_with(b"_e{") {
+        return false;
+    }
+    let start = out.len();
+    out.reserve(name.len() + TAIL);
+    if !append_name(out, name) {
+        return false;
+    }
+    out.extend_from_slice(&tail);
+    out.truncate(start + name.len() + pos);
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn general(m: &Metric<'_>, config: &Config) -> Result<Vec<u8>, crate::EncodeError> {
+        let mut out = b"prefix".to_vec();
+        use super::super::Canonical;
+        m.check(config.dialect().rules())?;
+        m.write_vec(&mut out);
+        if out.len() - 6 > config.max_line_len() {
+            return Err(crate::error::EncodeErrorKind::LineTooLong.into());
+        }
+        Ok(out)
+    }
+
+    fn agree(m: &Metric<'_>) {
+        for &dialect in Dialect::ALL {
+            for config in [Config::new(dialect), Config::new(dialect).with_max_line_len(12)] {
+                let mut out = b"prefix".to_vec();
+                let fast = encode_metric(m, &config, &mut out);
+                let general = general(m, &config);
+                if fast {
+                    assert_eq!(Ok(out), general, "{m:?} in {dialect}");
+                } else {
+                    assert_eq!(out, b"prefix", "{m:?} in {dialect}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn agrees_with_the_general_path() {
+        let names = [
+            "a", "ab.c", "abcdefg", "abcdefgh", "abcdefghi", "a.b.c.d.e.f.g.h.i.j.k.l.m", "a:b",
+            "a|bcdefghijk", "abcdefghijk\x7f", "abcdefgh\tijk", "_e{abcdefgh", "_e{", "", "é.ü",
+        ];
+        let numbers = [
+            Number::PosInt(0),
+            Number::PosInt(1),
+            Number::PosInt(9),
+            Number::PosInt(10),
+            Number::PosInt(99),
+            Number::PosInt(100),
+            Number::PosInt(12345),
+            Number::PosInt(i64::MAX as u64),
+            Number::PosInt(i64::MAX as u64 + 1),
+            Number::PosInt(u64::MAX),
+            Number::NegInt(-1),
+            Number::NegInt(-100),
+            Number::NegInt(i64::MIN + 1),
+            Number::NegInt(i64::MIN),
+            Number::NegInt(0),
+            Number::NegInt(5),
+            Number::Float(0.0),
+            Number::Float(-0.0),
+            Number::Float(1.0),
+            Number::Float(-1.0),
+            Number::Float(12.5),
+            Number::Float(0.25),
+            Number::Float(0.0001),
+            Number::Float(118.375),
+            Number::Float(-3.25),
+            Number::Float(1e15),
+            Number::Float(1e21),
+            Number::Float(1.5e-7),
+            Number::Float(1.0 / 3.0),
+            Number::Float(f64::NAN),
+            Number::Float(f64::INFINITY),
+            Number::Float(f64::NEG_INFINITY),
+            Number::Float(9.3e18),
+            Number::Float(2e19),
+        ];
+        let rates = [
+            None,
+            Some(1.0),
+            Some(0.5),
+            Some(0.1),
+            Some(0.25),
+            Some(0.01),
+            Some(0.0001),
+            Some(0.00001),
+            Some(1e-7),
+            Some(0.0),
+            Some(-0.5),
+            Some(1.5),
+            Some(f64::NAN),
+        ];
+        let kinds = [
+            MetricType::Counter,
+            MetricType::Gauge,
+            MetricType::Timer,
+            MetricType::Histogram,
+            MetricType::Meter,
+            MetricType::Set,
+            MetricType::Distribution,
+        ];
+        for name in names {
+            for n in numbers {
+                for kind in kinds {
+                    for rate in rates {
+                        for delta in [false, true] {
+                            let mut m = Metric::new(name, kind, n);
+                            m.sample_rate = rate;
+                            m.delta = delta;
+                            agree(&m);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn digits() {
+        let mut buf = [0u8; TAIL];
+        for v in [0, 1, 9, 10, 99, 100, 101, 999, 1000, 65_535, u64::MAX] {
+            let end = write_u64(&mut buf, 3, v);
+            assert_eq!(&buf[3..end], v.to_string().as_bytes());
+        }
+    }
+}
