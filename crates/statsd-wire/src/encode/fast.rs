@@ -77,9 +77,19 @@ const _: () = {
     assert!(Dialect::ALL.len() == FAST_RULES.len());
 };
 
-/// The stack buffer for everything after the name; it is appended whole (a
-/// fixed-size copy) and the vector cut back to the line's length.
-const TAIL: usize = 64;
+/// The stack buffer a line is built in: a name of at most [`SHORT_NAME`]
+/// bytes and everything after it (at most [`MAX_TAIL`] bytes). It is appended
+/// whole (a fixed-size copy, no `memcpy` call) and the vector cut back to the
+/// line's length.
+const LINE: usize = 128;
+
+/// The longest text after the name: `:`, `+` or `-`, 20 digits (or a short
+/// float), `|`, a two-byte code, `|@` and a short rate.
+const MAX_TAIL: usize = 2 + 20 + 1 + 2 + 2 + short_decimal::MAX_LEN;
+
+/// The longest name built in the line buffer; a longer one is checked and
+/// appended on its own.
+const SHORT_NAME: usize = LINE - MAX_TAIL;
 
 /// `00`, `01`, ... `99`.
 const PAIRS: &[u8; 200] = b"\
@@ -89,19 +99,10 @@ const PAIRS: &[u8; 200] = b"\
 6061626364656667686970717273747576777879\
 8081828384858687888990919293949596979899";
 
-/// The number of decimal digits of `v`.
-#[inline]
-fn digit_count(v: u64) -> usize {
-    match v.checked_ilog10() {
-        Some(l) => l as usize + 1,
-        None => 1,
-    }
-}
-
 /// Writes the `len` decimal digits of `v` (zero-padded on the left) ending at
 /// `end`.
 #[inline]
-fn write_digits(buf: &mut [u8; TAIL], mut end: usize, mut v: u64, len: usize) {
+fn write_digits(buf: &mut [u8], mut end: usize, mut v: u64, len: usize) {
     let start = end - len;
     while end >= start + 2 {
         let pair = (v % 100) as usize * 2;
@@ -115,13 +116,41 @@ fn write_digits(buf: &mut [u8; TAIL], mut end: usize, mut v: u64, len: usize) {
 }
 
 /// Writes `v` in decimal at `pos`; returns the position after it.
-#[inline]
-fn write_u64(buf: &mut [u8; TAIL], pos: usize, v: u64) -> usize {
+#[inline(always)]
+fn write_u64(buf: &mut [u8], pos: usize, v: u64) -> usize {
     if v < 10 {
         buf[pos] = b'0' + v as u8;
         return pos + 1;
     }
-    let len = digit_count(v);
+    if v < 100 {
+        write_pair(buf, pos, v);
+        return pos + 2;
+    }
+    write_u64_long(buf, pos, v)
+}
+
+/// Writes the two digits of `v` (below 100) at `pos`.
+#[inline(always)]
+fn write_pair(buf: &mut [u8], pos: usize, v: u64) {
+    let pair = v as usize * 2;
+    buf[pos..pos + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
+}
+
+/// [`write_u64`] from three digits on.
+#[inline(never)]
+fn write_u64_long(buf: &mut [u8], pos: usize, v: u64) -> usize {
+    if v < 10_000 {
+        let (high, low) = (v / 100, v % 100);
+        if v < 1_000 {
+            buf[pos] = b'0' + high as u8;
+            write_pair(buf, pos + 1, low);
+            return pos + 3;
+        }
+        write_pair(buf, pos, high);
+        write_pair(buf, pos + 2, low);
+        return pos + 4;
+    }
+    let len = v.ilog10() as usize + 1;
     write_digits(buf, pos + len, v, len);
     pos + len
 }
@@ -129,7 +158,7 @@ fn write_u64(buf: &mut [u8; TAIL], pos: usize, v: u64) -> usize {
 /// Writes `m / 10^places` (`places` in `1..=4`) as `<int>.<places digits>`
 /// at `pos`; returns the position after it.
 #[inline]
-fn write_scaled(buf: &mut [u8; TAIL], pos: usize, m: u64, places: usize) -> usize {
+fn write_scaled(buf: &mut [u8], pos: usize, m: u64, places: usize) -> usize {
     let p = short_decimal::POW10[places];
     let pos = write_u64(buf, pos, m / p);
     buf[pos] = b'.';
@@ -140,7 +169,7 @@ fn write_scaled(buf: &mut [u8; TAIL], pos: usize, m: u64, places: usize) -> usiz
 /// Writes a finite float as `ryu` does when [`short_decimal::scaled`] finds
 /// it short; `None` (to fall back on the general path) otherwise.
 #[inline]
-fn write_float(buf: &mut [u8; TAIL], mut pos: usize, v: f64) -> Option<usize> {
+fn write_float(buf: &mut [u8], mut pos: usize, v: f64) -> Option<usize> {
     let negative = v.is_sign_negative();
     let (k, m) = short_decimal::scaled(if negative { -v } else { v })?;
     if negative {
@@ -172,47 +201,105 @@ fn stops(x: u64) -> u64 {
 }
 
 #[inline]
+fn is_stop(b: u8) -> bool {
+    b < 0x20 || b == 0x7f || b == b':' || b == b'|'
+}
+
+#[inline]
 fn word(chunk: &[u8]) -> u64 {
     let mut w = [0u8; 8];
     w.copy_from_slice(chunk);
     u64::from_le_bytes(w)
 }
 
-/// Appends `name` to `out` (which has room for it) when it holds no `:`, `|`
-/// or control character; `false` (with `out` unchanged) otherwise.
-#[inline]
-fn append_name(out: &mut Vec<u8>, name: &[u8]) -> bool {
-    let start = out.len();
+/// Copies `name` (at most `buf.len()` bytes) to the start of `buf` when it
+/// holds no `:`, `|` or control character; `false` otherwise.
+#[inline(always)]
+fn copy_name(buf: &mut [u8], name: &[u8]) -> bool {
     if name.len() < 8 {
-        if name
-            .iter()
-            .any(|&b| b < 0x20 || b == 0x7f || b == b':' || b == b'|')
-        {
-            return false;
+        for (dst, &b) in buf.iter_mut().zip(name) {
+            if is_stop(b) {
+                return false;
+            }
+            *dst = b;
         }
-        out.extend_from_slice(name);
         return true;
     }
     let mut seen = 0;
     let mut chunks = name.chunks_exact(8);
-    for chunk in &mut chunks {
-        let x = word(chunk);
+    for (src, dst) in (&mut chunks).zip(buf.chunks_exact_mut(8)) {
+        let x = word(src);
         seen |= stops(x);
-        out.extend_from_slice(&x.to_le_bytes());
+        dst.copy_from_slice(&x.to_le_bytes());
     }
     if !chunks.remainder().is_empty() {
-        // The last eight bytes, overlapping the last whole chunk: written over
-        // its end.
-        let last = word(&name[name.len() - 8..]);
-        seen |= stops(last);
-        out.truncate(start + name.len() - 8);
-        out.extend_from_slice(&last.to_le_bytes());
+        // The last eight bytes, overlapping the last whole chunk.
+        let at = name.len() - 8;
+        let x = word(&name[at..]);
+        seen |= stops(x);
+        buf[at..at + 8].copy_from_slice(&x.to_le_bytes());
     }
-    if seen != 0 {
-        out.truncate(start);
-        return false;
+    seen == 0
+}
+
+/// Writes everything after the name (`:`, the value, `|`, the type code,
+/// `|@<rate>`) at `pos`; returns the position after it, or `None` when the
+/// general path must decide.
+#[inline(always)]
+fn write_tail(
+    buf: &mut [u8],
+    mut pos: usize,
+    m: &Metric<'_>,
+    n: Number,
+    rules: &FastRules,
+) -> Option<usize> {
+    buf[pos] = b':';
+    pos += 1;
+    if m.delta && !n.is_sign_negative() {
+        buf[pos] = b'+';
+        pos += 1;
     }
-    true
+    pos = match n {
+        Number::PosInt(v) => write_u64(buf, pos, v),
+        Number::NegInt(v) => {
+            buf[pos] = b'-';
+            write_u64(buf, pos + 1, v.unsigned_abs())
+        }
+        // Outside a delta the sign of a zero carries nothing.
+        Number::Float(v) if v == 0.0 && !m.delta => {
+            buf[pos..pos + 3].copy_from_slice(b"0.0");
+            pos + 3
+        }
+        Number::Float(v) => write_float(buf, pos, v)?,
+    };
+    buf[pos] = b'|';
+    pos += 1;
+    let code = m.kind.code().as_bytes();
+    buf[pos] = code[0];
+    if code.len() > 1 {
+        buf[pos + 1] = code[1];
+    }
+    pos += code.len();
+    if let Some(rate) = m.sample_rate {
+        if rules.rate_types & (1 << m.kind as u8) == 0 {
+            return None;
+        }
+        buf[pos..pos + 2].copy_from_slice(b"|@");
+        pos += 2;
+        if rate == 1.0 {
+            buf[pos] = b'1';
+            pos += 1;
+        } else if rate > 0.0 && rate < 1.0 {
+            // Below 1: `0.<digits>`, at most four places.
+            match short_decimal::scaled(rate) {
+                Some((k, m)) if k > 0 => pos = write_scaled(buf, pos, m, k),
+                _ => return None,
+            }
+        } else {
+            return None;
+        }
+    }
+    Some(pos)
 }
 
 /// Encodes `m` (appended to `out`) when it has the common shape and `config`
@@ -234,8 +321,7 @@ pub(super) fn encode_metric(m: &Metric<'_>, config: &Config, out: &mut Vec<u8>) 
         return false;
     }
     let rules = &FAST_RULES[config.dialect() as usize];
-    let kind_bit = 1u8 << m.kind as u8;
-    if rules.types & kind_bit == 0 {
+    if rules.types & (1 << m.kind as u8) == 0 {
         return false;
     }
     if m.delta && !(m.kind == MetricType::Gauge && rules.gauge_deltas) {
@@ -251,72 +337,41 @@ pub(super) fn encode_metric(m: &Metric<'_>, config: &Config, out: &mut Vec<u8>) 
     if !number_in_range(n, range) {
         return false;
     }
-
-    let mut tail = [0u8; TAIL];
-    tail[0] = b':';
-    let mut pos = 1;
-    if m.delta && !n.is_sign_negative() {
-        tail[pos] = b'+';
-        pos += 1;
-    }
-    pos = match n {
-        Number::PosInt(v) => write_u64(&mut tail, pos, v),
-        Number::NegInt(v) => {
-            tail[pos] = b'-';
-            write_u64(&mut tail, pos + 1, v.unsigned_abs())
-        }
-        // Outside a delta the sign of a zero carries nothing.
-        Number::Float(v) if v == 0.0 && !m.delta => {
-            tail[pos..pos + 3].copy_from_slice(b"0.0");
-            pos + 3
-        }
-        Number::Float(v) => match write_float(&mut tail, pos, v) {
-            Some(pos) => pos,
-            None => return false,
-        },
-    };
-    tail[pos] = b'|';
-    pos += 1;
-    let code = m.kind.code().as_bytes();
-    tail[pos] = code[0];
-    if code.len() > 1 {
-        tail[pos + 1] = code[1];
-    }
-    pos += code.len();
-    if let Some(rate) = m.sample_rate {
-        if rules.rate_types & kind_bit == 0 {
-            return false;
-        }
-        tail[pos..pos + 2].copy_from_slice(b"|@");
-        pos += 2;
-        if rate == 1.0 {
-            tail[pos] = b'1';
-            pos += 1;
-        } else if rate > 0.0 && rate < 1.0 {
-            // Below 1: `0.<digits>`, at most four places.
-            match short_decimal::scaled(rate) {
-                Some((k, m)) if k > 0 => pos = write_scaled(&mut tail, pos, m, k),
-                _ => return false,
-            }
-        } else {
-            return false;
-        }
-    }
-
     let name = m.name.as_bytes();
-    if name.is_empty() || name.len() + pos > config.max_line_len() {
+    if name.is_empty() || (rules.event_prefix_reserved && name.starts_with(b"_e{")) {
         return false;
     }
-    if rules.event_prefix_reserved && name.starts_with(b"_e{") {
-        return false;
+    if name.len() <= SHORT_NAME {
+        let mut line = [0u8; LINE];
+        if !copy_name(&mut line, name) {
+            return false;
+        }
+        let end = match write_tail(&mut line, name.len(), m, n, rules) {
+            Some(end) if end <= config.max_line_len() => end,
+            _ => return false,
+        };
+        // Appended in fixed-size halves (inline copies, no `memcpy` call),
+        // then cut back to the line's length.
+        let (first, second) = line.split_at(LINE / 2);
+        let start = out.len();
+        out.extend_from_slice(first);
+        if end > LINE / 2 {
+            out.extend_from_slice(second);
+        }
+        out.truncate(start + end);
+    } else {
+        let mut tail = [0u8; MAX_TAIL];
+        let Some(end) = write_tail(&mut tail, 0, m, n, rules) else {
+            return false;
+        };
+        if name.len() + end > config.max_line_len() || crate::bytes::first_name_stop(name).is_some()
+        {
+            return false;
+        }
+        out.reserve(name.len() + end);
+        out.extend_from_slice(name);
+        out.extend_from_slice(&tail[..end]);
     }
-    let start = out.len();
-    out.reserve(name.len() + TAIL);
-    if !append_name(out, name) {
-        return false;
-    }
-    out.extend_from_slice(&tail);
-    out.truncate(start + name.len() + pos);
     true
 }
 
@@ -338,7 +393,10 @@ mod tests {
 
     fn agree(m: &Metric<'_>) {
         for &dialect in Dialect::ALL {
-            for config in [Config::new(dialect), Config::new(dialect).with_max_line_len(12)] {
+            for config in [
+                Config::new(dialect),
+                Config::new(dialect).with_max_line_len(12),
+            ] {
                 let mut out = b"prefix".to_vec();
                 let fast = encode_metric(m, &config, &mut out);
                 let general = general(m, &config);
@@ -354,8 +412,25 @@ mod tests {
     #[test]
     fn agrees_with_the_general_path() {
         let names = [
-            "a", "ab.c", "abcdefg", "abcdefgh", "abcdefghi", "a.b.c.d.e.f.g.h.i.j.k.l.m", "a:b",
-            "a|bcdefghijk", "abcdefghijk\x7f", "abcdefgh\tijk", "_e{abcdefgh", "_e{", "", "é.ü",
+            "a",
+            "ab.c",
+            "abcdefg",
+            "abcdefgh",
+            "abcdefghi",
+            "a.b.c.d.e.f.g.h.i.j.k.l.m",
+            "a:b",
+            "a|bcdefghijk",
+            "abcdefghijk\x7f",
+            "abcdefgh\tijk",
+            "_e{abcdefgh",
+            "_e{",
+            "",
+            "é.ü",
+            "abcdefghijklmnopqrstuvwxyz0123456789.abcdefghijklmnopqrstuvwxyz0123456789.long.name",
+            "abcdefghijklmnopqrstuvwxyz0123456789.abcdefghijklmnopqrstuvwxyz0123456789.long:name",
+            "abcdefghijklmnopqrstuvwxyz0123456789.abcdefghijklmnopqrst", // 57 bytes
+            "abcdefghijklmnopqrstuvwxyz0123456789.abcdefghijklmnopqrstuvwxyz0123456789", // 73 bytes
+            "abcdefghijklmnopqrstuvwxyz0123456789.abcdefghijklmnopqrstuvwxyz012345678", // 72 bytes
         ];
         let numbers = [
             Number::PosInt(0),
@@ -435,7 +510,7 @@ mod tests {
 
     #[test]
     fn digits() {
-        let mut buf = [0u8; TAIL];
+        let mut buf = [0u8; LINE];
         for v in [0, 1, 9, 10, 99, 100, 101, 999, 1000, 65_535, u64::MAX] {
             let end = write_u64(&mut buf, 3, v);
             assert_eq!(&buf[3..end], v.to_string().as_bytes());

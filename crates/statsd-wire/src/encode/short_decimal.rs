@@ -35,12 +35,14 @@ pub(super) fn scaled(magnitude: f64) -> Option<(usize, u64)> {
     (0..=MAX_PLACES).find_map(|k| {
         let p = POW10[k] as f64;
         let scaled = magnitude * p;
-        if scaled.is_nan() || scaled >= MANTISSA_LIMIT {
+        // Not NaN and below the limit (`magnitude` is not negative).
+        if !(scaled < MANTISSA_LIMIT) {
             return None;
         }
-        // Round half up; `scaled + 0.5` is exact below 2^52.
-        let m = (scaled + 0.5) as u64;
-        (m as f64 / p == magnitude).then_some((k, m))
+        // Round half up; `scaled + 0.5` is exact below 2^52. Below 2^49 the
+        // signed conversions are exact and cheaper than the unsigned ones.
+        let m = (scaled + 0.5) as i64;
+        (m as f64 / p == magnitude).then_some((k, m as u64))
     })
 }
 
