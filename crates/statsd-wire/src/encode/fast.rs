@@ -4,11 +4,11 @@
 //!
 //! The dialect's [`Rules`] are folded once, at compile time, into a
 //! [`FastRules`] of bit masks (one per dialect, selected by the dialect's
-//! index): the rules stay data. Everything after the name (`:`, the sign, the
-//! number, `|`, the type code, `|@<rate>`) is formatted into a small stack
-//! buffer first; then the name is checked and copied eight bytes at a time; the
-//! buffer is appended as one fixed-size block and the vector cut back to the
-//! line's length. Anything this path does not handle, or would refuse, makes it
+//! index): the rules stay data. The line is built in a stack buffer: the name
+//! checked and copied eight bytes at a time, then `:`, the sign, the number,
+//! `|`, the type code and `|@<rate>`; the buffer is appended with one copy, so
+//! the vector's bookkeeping runs once a line. Anything this path does not
+//! handle, or would refuse, makes it
 //! return `false` with nothing appended: the general path (`check` then the
 //! writers) then encodes the metric or reports the exact error. So the fast
 //! path accepts only what `check` accepts and writes what `write_canonical`
@@ -78,9 +78,7 @@ const _: () = {
 };
 
 /// The stack buffer a line is built in: a name of at most [`SHORT_NAME`]
-/// bytes and everything after it (at most [`MAX_TAIL`] bytes). It is appended
-/// whole (a fixed-size copy, no `memcpy` call) and the vector cut back to the
-/// line's length.
+/// bytes and everything after it (at most [`MAX_TAIL`] bytes).
 const LINE: usize = 128;
 
 /// The longest text after the name: `:`, `+` or `-`, 20 digits (or a short
@@ -90,6 +88,43 @@ const MAX_TAIL: usize = 2 + 20 + 1 + 2 + 2 + short_decimal::MAX_LEN;
 /// The longest name built in the line buffer; a longer one is checked and
 /// appended on its own.
 const SHORT_NAME: usize = LINE - MAX_TAIL;
+
+/// Each type's code ([`MetricType::code`]) padded to two bytes, and its
+/// length, indexed by the type's discriminant.
+const CODES: [([u8; 2], usize); 7] = {
+    const fn entry(kind: MetricType) -> ([u8; 2], usize) {
+        let code = kind.code().as_bytes();
+        let second = if code.len() > 1 { code[1] } else { b' ' };
+        ([code[0], second], code.len())
+    }
+    let all = [
+        MetricType::Counter,
+        MetricType::Gauge,
+        MetricType::Timer,
+        MetricType::Histogram,
+        MetricType::Meter,
+        MetricType::Set,
+        MetricType::Distribution,
+    ];
+    // A new type must be added to `all` (this match stops compiling).
+    match all[0] {
+        MetricType::Counter
+        | MetricType::Gauge
+        | MetricType::Timer
+        | MetricType::Histogram
+        | MetricType::Meter
+        | MetricType::Set
+        | MetricType::Distribution => {}
+    }
+    let mut table = [([0u8; 2], 0usize); 7];
+    let mut i = 0;
+    while i < all.len() {
+        assert!(all[i] as usize == i && all[i].code().len() <= 2);
+        table[i] = entry(all[i]);
+        i += 1;
+    }
+    table
+};
 
 /// `00`, `01`, ... `99`.
 const PAIRS: &[u8; 200] = b"\
@@ -189,15 +224,16 @@ fn write_float(buf: &mut [u8], mut pos: usize, v: f64) -> Option<usize> {
 const ONES: u64 = u64::from_le_bytes([0x01; 8]);
 const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
 
-/// Nonzero iff a byte of `x` is `:`, `|` or a control character (exact as a
-/// boolean).
-#[inline]
+/// Nonzero in a byte's high bit (after `& HIGHS`) iff a byte of `x` is `:`,
+/// `|` or a control character (exact as a boolean). The other bits are noise:
+/// the caller ORs the words of a name together and masks once.
+#[inline(always)]
 fn stops(x: u64) -> u64 {
-    let zero = |y: u64| y.wrapping_sub(ONES) & !y & HIGHS;
+    let zero = |y: u64| y.wrapping_sub(ONES) & !y;
     zero(x ^ (ONES * b':' as u64))
         | zero(x ^ (ONES * b'|' as u64))
         | zero(x ^ (ONES * 0x7f))
-        | (x.wrapping_sub(ONES * 0x20) & !x & HIGHS)
+        | (x.wrapping_sub(ONES * 0x20) & !x)
 }
 
 #[inline]
@@ -239,7 +275,7 @@ fn copy_name(buf: &mut [u8], name: &[u8]) -> bool {
         seen |= stops(x);
         buf[at..at + 8].copy_from_slice(&x.to_le_bytes());
     }
-    seen == 0
+    seen & HIGHS == 0
 }
 
 /// Writes everything after the name (`:`, the value, `|`, the type code,
@@ -274,12 +310,10 @@ fn write_tail(
     };
     buf[pos] = b'|';
     pos += 1;
-    let code = m.kind.code().as_bytes();
-    buf[pos] = code[0];
-    if code.len() > 1 {
-        buf[pos + 1] = code[1];
-    }
-    pos += code.len();
+    // Two bytes written, the code's length kept.
+    let (code, len) = CODES[m.kind as usize];
+    buf[pos..pos + 2].copy_from_slice(&code);
+    pos += len;
     if let Some(rate) = m.sample_rate {
         if rules.rate_types & (1 << m.kind as u8) == 0 {
             return None;
@@ -350,15 +384,7 @@ pub(super) fn encode_metric(m: &Metric<'_>, config: &Config, out: &mut Vec<u8>) 
             Some(end) if end <= config.max_line_len() => end,
             _ => return false,
         };
-        // Appended in fixed-size halves (inline copies, no `memcpy` call),
-        // then cut back to the line's length.
-        let (first, second) = line.split_at(LINE / 2);
-        let start = out.len();
-        out.extend_from_slice(first);
-        if end > LINE / 2 {
-            out.extend_from_slice(second);
-        }
-        out.truncate(start + end);
+        out.extend_from_slice(&line[..end]);
     } else {
         let mut tail = [0u8; MAX_TAIL];
         let Some(end) = write_tail(&mut tail, 0, m, n, rules) else {
