@@ -224,16 +224,18 @@ fn write_float(buf: &mut [u8], mut pos: usize, v: f64) -> Option<usize> {
 const ONES: u64 = u64::from_le_bytes([0x01; 8]);
 const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
 
-/// Nonzero in a byte's high bit (after `& HIGHS`) iff a byte of `x` is `:`,
-/// `|` or a control character (exact as a boolean). The other bits are noise:
-/// the caller ORs the words of a name together and masks once.
+/// For a word of ASCII bytes (no high bit set): nonzero in a byte's high bit
+/// (after `& HIGHS`) iff a byte is `:`, `|` or a control character (exact as
+/// a boolean). Each test subtracts from a byte below 0x80 that is not the one
+/// looked for without reaching 0x80, and a byte that is borrows from the one
+/// above it (flagging at most bytes above a true hit). The other bits are
+/// noise: the caller ORs the words of a name together and masks once.
 #[inline(always)]
-fn stops(x: u64) -> u64 {
-    let zero = |y: u64| y.wrapping_sub(ONES) & !y;
-    zero(x ^ (ONES * b':' as u64))
-        | zero(x ^ (ONES * b'|' as u64))
-        | zero(x ^ (ONES * 0x7f))
-        | (x.wrapping_sub(ONES * 0x20) & !x)
+fn ascii_stops(x: u64) -> u64 {
+    (x ^ (ONES * b':' as u64)).wrapping_sub(ONES)
+        | (x ^ (ONES * b'|' as u64)).wrapping_sub(ONES)
+        | (x ^ (ONES * 0x7f)).wrapping_sub(ONES)
+        | x.wrapping_sub(ONES * 0x20)
 }
 
 #[inline]
@@ -261,19 +263,27 @@ fn copy_name(buf: &mut [u8], name: &[u8]) -> bool {
         }
         return true;
     }
+    // The stop tests hold for ASCII words; a name with a byte from 0x80 (UTF-8)
+    // is checked again byte-exactly.
     let mut seen = 0;
+    let mut high = 0;
     let mut chunks = name.chunks_exact(8);
     for (src, dst) in (&mut chunks).zip(buf.chunks_exact_mut(8)) {
         let x = word(src);
-        seen |= stops(x);
+        seen |= ascii_stops(x);
+        high |= x;
         dst.copy_from_slice(&x.to_le_bytes());
     }
     if !chunks.remainder().is_empty() {
         // The last eight bytes, overlapping the last whole chunk.
         let at = name.len() - 8;
         let x = word(&name[at..]);
-        seen |= stops(x);
+        seen |= ascii_stops(x);
+        high |= x;
         buf[at..at + 8].copy_from_slice(&x.to_le_bytes());
+    }
+    if high & HIGHS != 0 {
+        return crate::bytes::first_name_stop(name).is_none();
     }
     seen & HIGHS == 0
 }
@@ -527,6 +537,51 @@ mod tests {
                             m.sample_rate = rate;
                             m.delta = delta;
                             agree(&m);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn check_copy_name(name: &[u8]) {
+        let mut buf = [0xee; LINE];
+        let ok = copy_name(&mut buf, name);
+        assert_eq!(ok, !name.iter().any(|&b| is_stop(b)), "{name:x?}");
+        if ok {
+            assert_eq!(&buf[..name.len()], name);
+        }
+    }
+
+    #[test]
+    fn name_check_is_exact_for_every_byte_at_every_place() {
+        for len in 1..=SHORT_NAME {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    for fill in [b'a', 0x7e, 0x80, 0xff, b'9', 0x20] {
+                        let mut name = vec![fill; len];
+                        name[at] = b;
+                        check_copy_name(&name);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn name_check_is_exact_for_pairs_of_bytes() {
+        let bytes = [
+            0x00, 0x01, 0x1f, 0x20, 0x39, b':', 0x3b, b'|', 0x7b, 0x7f, 0x80, 0xc3, 0xff, b'a',
+        ];
+        for len in [8, 9, 15, 16, 17, 23] {
+            for i in 0..len {
+                for j in 0..len {
+                    for &x in &bytes {
+                        for &y in &bytes {
+                            let mut name = vec![b'a'; len];
+                            name[i] = x;
+                            name[j] = y;
+                            check_copy_name(&name);
                         }
                     }
                 }
