@@ -79,11 +79,12 @@ const _: () = {
 
 /// The stack buffer a line is built in: a name of at most [`SHORT_NAME`]
 /// bytes and everything after it (at most [`MAX_TAIL`] bytes).
-const LINE: usize = 128;
+const LINE: usize = 96;
 
-/// The longest text after the name: `:`, `+` or `-`, 20 digits (or a short
-/// float), `|`, a two-byte code, `|@` and a short rate.
-const MAX_TAIL: usize = 2 + 20 + 1 + 2 + 2 + short_decimal::MAX_LEN;
+/// The longest text after the name: `:`, a sign, 20 digits (a short float
+/// has at most 15 digits, `.` and `0`), `|`, a two-byte code, `|@` and a rate
+/// of the fast path (`1`, or `0.` and at most four places).
+const MAX_TAIL: usize = 1 + 1 + 20 + 1 + 2 + 2 + 6;
 
 /// The longest name built in the line buffer; a longer one is checked and
 /// appended on its own.
@@ -225,16 +226,17 @@ const ONES: u64 = u64::from_le_bytes([0x01; 8]);
 const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
 
 /// For a word of ASCII bytes (no high bit set): nonzero in a byte's high bit
-/// (after `& HIGHS`) iff a byte is `:`, `|` or a control character (exact as
-/// a boolean). Each test subtracts from a byte below 0x80 that is not the one
-/// looked for without reaching 0x80, and a byte that is borrows from the one
-/// above it (flagging at most bytes above a true hit). The other bits are
-/// noise: the caller ORs the words of a name together and masks once.
+/// (after `& HIGHS`) if a byte is `:`, `|` or a control character, and only
+/// then or for `}` and `~` (which share `|`'s test with DEL: a byte in
+/// `0x7c..=0x7f`); the caller checks such a name again byte-exactly. Each
+/// test subtracts from a byte below 0x80 that it does not flag without
+/// reaching 0x80, and a byte that it flags borrows from the one above it
+/// (flagging at most bytes above a true hit). The other bits are noise: the
+/// caller ORs the words of a name together and masks once.
 #[inline(always)]
 fn ascii_stops(x: u64) -> u64 {
     (x ^ (ONES * b':' as u64)).wrapping_sub(ONES)
-        | (x ^ (ONES * b'|' as u64)).wrapping_sub(ONES)
-        | (x ^ (ONES * 0x7f)).wrapping_sub(ONES)
+        | (x ^ (ONES * b'|' as u64)).wrapping_sub(ONES * 4)
         | x.wrapping_sub(ONES * 0x20)
 }
 
@@ -243,18 +245,37 @@ fn is_stop(b: u8) -> bool {
     b < 0x20 || b == 0x7f || b == b':' || b == b'|'
 }
 
-#[inline]
+#[inline(always)]
 fn word(chunk: &[u8]) -> u64 {
     let mut w = [0u8; 8];
     w.copy_from_slice(chunk);
     u64::from_le_bytes(w)
 }
 
+/// The stop bits of two words (see [`ascii_stops`]), with the words' own high
+/// bits: after `& HIGHS`, nonzero iff a byte is a stop or not ASCII. Two
+/// independent lanes, which the compiler keeps in one vector register.
+#[inline(always)]
+fn stops_pair(x: [u64; 2]) -> [u64; 2] {
+    [x[0] | ascii_stops(x[0]), x[1] | ascii_stops(x[1])]
+}
+
+/// [`stops_pair`] of 16 bytes.
+#[inline(always)]
+fn stops16(bytes: &[u8]) -> [u64; 2] {
+    stops_pair([word(&bytes[..8]), word(&bytes[8..16])])
+}
+
 /// Copies `name` (at most `buf.len()` bytes) to the start of `buf` when it
 /// holds no `:`, `|` or control character; `false` otherwise.
+///
+/// Sixteen bytes a step (the last step overlapping the one before); a name
+/// with a byte from 0x80 (UTF-8), where the word tests do not hold, or one the
+/// tests flag is checked again byte-exactly.
 #[inline(always)]
 fn copy_name(buf: &mut [u8], name: &[u8]) -> bool {
-    if name.len() < 8 {
+    let len = name.len();
+    if len < 8 {
         for (dst, &b) in buf.iter_mut().zip(name) {
             if is_stop(b) {
                 return false;
@@ -263,29 +284,31 @@ fn copy_name(buf: &mut [u8], name: &[u8]) -> bool {
         }
         return true;
     }
-    // The stop tests hold for ASCII words; a name with a byte from 0x80 (UTF-8)
-    // is checked again byte-exactly.
-    let mut seen = 0;
-    let mut high = 0;
-    let mut chunks = name.chunks_exact(8);
-    for (src, dst) in (&mut chunks).zip(buf.chunks_exact_mut(8)) {
-        let x = word(src);
-        seen |= ascii_stops(x);
-        high |= x;
-        dst.copy_from_slice(&x.to_le_bytes());
+    let mut seen = [0u64; 2];
+    if len < 16 {
+        let x = [word(&name[..8]), word(&name[len - 8..])];
+        seen = stops_pair(x);
+        buf[..8].copy_from_slice(&x[0].to_le_bytes());
+        buf[len - 8..len].copy_from_slice(&x[1].to_le_bytes());
+    } else {
+        let mut at = 0;
+        while at + 16 <= len {
+            let s = stops16(&name[at..at + 16]);
+            seen = [seen[0] | s[0], seen[1] | s[1]];
+            buf[at..at + 16].copy_from_slice(&name[at..at + 16]);
+            at += 16;
+        }
+        if at < len {
+            let at = len - 16;
+            let s = stops16(&name[at..]);
+            seen = [seen[0] | s[0], seen[1] | s[1]];
+            buf[at..len].copy_from_slice(&name[at..]);
+        }
     }
-    if !chunks.remainder().is_empty() {
-        // The last eight bytes, overlapping the last whole chunk.
-        let at = name.len() - 8;
-        let x = word(&name[at..]);
-        seen |= ascii_stops(x);
-        high |= x;
-        buf[at..at + 8].copy_from_slice(&x.to_le_bytes());
-    }
-    if high & HIGHS != 0 {
+    if (seen[0] | seen[1]) & HIGHS != 0 {
         return crate::bytes::first_name_stop(name).is_none();
     }
-    seen & HIGHS == 0
+    true
 }
 
 /// Writes everything after the name (`:`, the value, `|`, the type code,
