@@ -172,18 +172,56 @@ fn write_pair(buf: &mut [u8], pos: usize, v: u64) {
     buf[pos..pos + 2].copy_from_slice(&PAIRS[pair..pair + 2]);
 }
 
+/// Writes `v` (below 10,000) in decimal at `pos`; returns the position after
+/// it.
+#[inline(always)]
+fn write_below_10k(buf: &mut [u8], pos: usize, v: u64) -> usize {
+    if v < 10 {
+        buf[pos] = b'0' + v as u8;
+        return pos + 1;
+    }
+    if v < 100 {
+        write_pair(buf, pos, v);
+        return pos + 2;
+    }
+    let (high, low) = (v / 100, v % 100);
+    if v < 1_000 {
+        buf[pos] = b'0' + high as u8;
+        write_pair(buf, pos + 1, low);
+        return pos + 3;
+    }
+    write_pair(buf, pos, high);
+    write_pair(buf, pos + 2, low);
+    pos + 4
+}
+
+/// Writes the `places` (1 to 4) decimal digits of `v` (below `10^places`),
+/// zero-padded on the left, at `pos`.
+#[inline(always)]
+fn write_places(buf: &mut [u8], pos: usize, v: u64, places: usize) {
+    match places {
+        1 => buf[pos] = b'0' + v as u8,
+        2 => write_pair(buf, pos, v),
+        3 => {
+            buf[pos] = b'0' + (v / 100) as u8;
+            write_pair(buf, pos + 1, v % 100);
+        }
+        _ => {
+            write_pair(buf, pos, v / 100);
+            write_pair(buf, pos + 2, v % 100);
+        }
+    }
+}
+
 /// [`write_u64`] from three digits on.
 #[inline(never)]
 fn write_u64_long(buf: &mut [u8], pos: usize, v: u64) -> usize {
     if v < 10_000 {
-        let (high, low) = (v / 100, v % 100);
-        if v < 1_000 {
-            buf[pos] = b'0' + high as u8;
-            write_pair(buf, pos + 1, low);
-            return pos + 3;
-        }
-        write_pair(buf, pos, high);
-        write_pair(buf, pos + 2, low);
+        return write_below_10k(buf, pos, v);
+    }
+    if v < 100_000_000 {
+        let pos = write_below_10k(buf, pos, v / 10_000);
+        write_places(buf, pos, v % 10_000, 4);
         return pos + 4;
     }
     let len = v.ilog10() as usize + 1;
@@ -193,12 +231,12 @@ fn write_u64_long(buf: &mut [u8], pos: usize, v: u64) -> usize {
 
 /// Writes `m / 10^places` (`places` in `1..=4`) as `<int>.<places digits>`
 /// at `pos`; returns the position after it.
-#[inline]
+#[inline(always)]
 fn write_scaled(buf: &mut [u8], pos: usize, m: u64, places: usize) -> usize {
     let p = short_decimal::POW10[places];
     let pos = write_u64(buf, pos, m / p);
     buf[pos] = b'.';
-    write_digits(buf, pos + 1 + places, m % p, places);
+    write_places(buf, pos + 1, m % p, places);
     pos + 1 + places
 }
 
@@ -615,9 +653,19 @@ mod tests {
     #[test]
     fn digits() {
         let mut buf = [0u8; LINE];
-        for v in [0, 1, 9, 10, 99, 100, 101, 999, 1000, 65_535, u64::MAX] {
+        let powers = (0..20).map(|e| 10u64.pow(e));
+        let around = powers.flat_map(|p| [p - 1, p, p + 1, 2 * p - 1, 9 * p + 7]);
+        for v in (0..200_000).chain(around).chain([u64::MAX, u64::MAX - 1]) {
             let end = write_u64(&mut buf, 3, v);
             assert_eq!(&buf[3..end], v.to_string().as_bytes());
+        }
+        for places in 1..=4 {
+            let p = 10u64.pow(places as u32);
+            for m in (0..3 * p).chain([u64::MAX / 2, (1 << 49) - 1]) {
+                let end = write_scaled(&mut buf, 3, m, places);
+                let text = format!("{}.{:0places$}", m / p, m % p);
+                assert_eq!(&buf[3..end], text.as_bytes());
+            }
         }
     }
 }
