@@ -654,7 +654,15 @@ mod tests {
     fn digits() {
         let mut buf = [0u8; LINE];
         let powers = (0..20).map(|e| 10u64.pow(e));
-        let around = powers.flat_map(|p| [p - 1, p, p + 1, 2 * p - 1, 9 * p + 7]);
+        let around = powers.flat_map(|p| {
+            [
+                p - 1,
+                p,
+                p + 1,
+                p.saturating_mul(2) - 1,
+                p.saturating_mul(9),
+            ]
+        });
         for v in (0..200_000).chain(around).chain([u64::MAX, u64::MAX - 1]) {
             let end = write_u64(&mut buf, 3, v);
             assert_eq!(&buf[3..end], v.to_string().as_bytes());
