@@ -432,14 +432,21 @@ pub(super) fn encode_metric(m: &Metric<'_>, config: &Config, out: &mut Vec<u8>) 
     if m.delta && !(m.kind == MetricType::Gauge && rules.gauge_deltas) {
         return false;
     }
-    let range = if rules.any_value {
-        Range::Any
-    } else if m.kind.is_signed() || m.delta {
-        Range::Signed
-    } else {
-        Range::Unsigned
+    let in_range = match n {
+        // In every range.
+        Number::PosInt(v) if v <= i64::MAX as u64 => true,
+        n => {
+            let range = if rules.any_value {
+                Range::Any
+            } else if m.kind.is_signed() || m.delta {
+                Range::Signed
+            } else {
+                Range::Unsigned
+            };
+            number_in_range(n, range)
+        }
     };
-    if !number_in_range(n, range) {
+    if !in_range {
         return false;
     }
     let name = m.name.as_bytes();

@@ -30,20 +30,26 @@ pub(super) const MAX_LEN: usize = 1 + 15 + 1 + MAX_PLACES;
 /// The fewest decimal places `k` (at most [`MAX_PLACES`]) and the mantissa
 /// `m` with `magnitude == m / 10^k`, when the fast path holds for them (see the
 /// module comment); `None` otherwise (and for non-finite values).
-#[inline]
+#[inline(always)]
 pub(super) fn scaled(magnitude: f64) -> Option<(usize, u64)> {
-    (0..=MAX_PLACES).find_map(|k| {
+    let mut k = 0;
+    while k <= MAX_PLACES {
         let p = POW10[k] as f64;
         let scaled = magnitude * p;
-        // Not NaN and below the limit (`magnitude` is not negative).
+        // NaN, or at the limit (then so is every larger `k`: `magnitude` is
+        // not negative).
         if !(scaled < MANTISSA_LIMIT) {
             return None;
         }
         // Round half up; `scaled + 0.5` is exact below 2^52. Below 2^49 the
         // signed conversions are exact and cheaper than the unsigned ones.
         let m = (scaled + 0.5) as i64;
-        (m as f64 / p == magnitude).then_some((k, m as u64))
-    })
+        if m as f64 / p == magnitude {
+            return Some((k, m as u64));
+        }
+        k += 1;
+    }
+    None
 }
 
 /// Writes `v` as `ryu` would (`-` for a negative value, `-0.0` included) when
