@@ -214,7 +214,7 @@ fn write_places(buf: &mut [u8], pos: usize, v: u64, places: usize) {
 }
 
 /// [`write_u64`] from three digits on.
-#[inline(never)]
+#[inline(always)]
 fn write_u64_long(buf: &mut [u8], pos: usize, v: u64) -> usize {
     if v < 10_000 {
         return write_below_10k(buf, pos, v);
