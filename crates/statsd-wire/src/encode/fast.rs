@@ -90,13 +90,13 @@ const MAX_TAIL: usize = 1 + 1 + 20 + 1 + 2 + 2 + 6;
 /// appended on its own.
 const SHORT_NAME: usize = LINE - MAX_TAIL;
 
-/// Each type's code ([`MetricType::code`]) padded to two bytes, and its
-/// length, indexed by the type's discriminant.
-const CODES: [([u8; 2], usize); 7] = {
-    const fn entry(kind: MetricType) -> ([u8; 2], usize) {
+/// `|` and each type's code ([`MetricType::code`]), padded to three bytes,
+/// and their length, indexed by the type's discriminant.
+const CODES: [([u8; 3], usize); 7] = {
+    const fn entry(kind: MetricType) -> ([u8; 3], usize) {
         let code = kind.code().as_bytes();
         let second = if code.len() > 1 { code[1] } else { b' ' };
-        ([code[0], second], code.len())
+        ([b'|', code[0], second], 1 + code.len())
     }
     let all = [
         MetricType::Counter,
@@ -117,7 +117,7 @@ const CODES: [([u8; 2], usize); 7] = {
         | MetricType::Set
         | MetricType::Distribution => {}
     }
-    let mut table = [([0u8; 2], 0usize); 7];
+    let mut table = [([0u8; 3], 0usize); 7];
     let mut i = 0;
     while i < all.len() {
         assert!(all[i] as usize == i && all[i].code().len() <= 2);
@@ -379,11 +379,9 @@ fn write_tail(
         }
         Number::Float(v) => write_float(buf, pos, v)?,
     };
-    buf[pos] = b'|';
-    pos += 1;
-    // Two bytes written, the code's length kept.
+    // `|` and the code: three bytes written, the length kept.
     let (code, len) = CODES[m.kind as usize];
-    buf[pos..pos + 2].copy_from_slice(&code);
+    buf[pos..pos + 3].copy_from_slice(&code);
     pos += len;
     if let Some(rate) = m.sample_rate {
         if rules.rate_types & (1 << m.kind as u8) == 0 {
