@@ -311,6 +311,17 @@ fn encode_of<C: Canonical>(c: &C, config: &Config, out: &mut Vec<u8>) -> Result<
     if c.encode_fast(config, out) {
         return Ok(());
     }
+    encode_checked(c, config, out)
+}
+
+/// [`encode_of`] through `check` and the writers.
+#[cfg(feature = "alloc")]
+#[inline(never)]
+fn encode_checked<C: Canonical>(
+    c: &C,
+    config: &Config,
+    out: &mut Vec<u8>,
+) -> Result<(), EncodeError> {
     c.check(config.dialect().rules())?;
     let start = out.len();
     c.write_vec(out);
