@@ -38,7 +38,7 @@ pub(super) fn scaled(magnitude: f64) -> Option<(usize, u64)> {
         let scaled = magnitude * p;
         // NaN, or at the limit (then so is every larger `k`: `magnitude` is
         // not negative).
-        if !(scaled < MANTISSA_LIMIT) {
+        if scaled.is_nan() || scaled >= MANTISSA_LIMIT {
             return None;
         }
         // Round half up; `scaled + 0.5` is exact below 2^52. Below 2^49 the
