@@ -23,6 +23,8 @@ use crate::error::{EncodeError, EncodeErrorKind};
 use crate::metric::{Metric, MetricType, Number, Value};
 use crate::parse::number::{Range, number_in_range};
 
+#[cfg(feature = "alloc")]
+mod fast;
 mod short_decimal;
 
 /// Stack buffers for formatting a [`Number`].
@@ -278,6 +280,15 @@ trait Canonical {
         // Writing into a Vec never fails.
         let _ = self.write_canonical(&mut VecSink(out));
     }
+    /// Validates and appends the canonical text in one pass when the kind has
+    /// a fast path for the message's shape and the dialect accepts it; `false`,
+    /// with nothing appended, when [`check`](Canonical::check) and the writers
+    /// must decide.
+    #[cfg(feature = "alloc")]
+    #[inline]
+    fn encode_fast(&self, _config: &Config, _out: &mut Vec<u8>) -> bool {
+        false
+    }
 }
 
 fn encoded_len_of<C: Canonical>(c: &C) -> usize {
@@ -297,6 +308,20 @@ fn validate_of<C: Canonical>(c: &C, config: &Config) -> Result<(), EncodeError> 
 
 #[cfg(feature = "alloc")]
 fn encode_of<C: Canonical>(c: &C, config: &Config, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+    if c.encode_fast(config, out) {
+        return Ok(());
+    }
+    encode_checked(c, config, out)
+}
+
+/// [`encode_of`] through `check` and the writers.
+#[cfg(feature = "alloc")]
+#[inline(never)]
+fn encode_checked<C: Canonical>(
+    c: &C,
+    config: &Config,
+    out: &mut Vec<u8>,
+) -> Result<(), EncodeError> {
     c.check(config.dialect().rules())?;
     let start = out.len();
     c.write_vec(out);
@@ -571,6 +596,12 @@ impl Canonical for Metric<'_> {
             let _ = write_rate(&mut VecSink(out), rate);
         }
     }
+
+    #[cfg(feature = "alloc")]
+    #[inline]
+    fn encode_fast(&self, config: &Config, out: &mut Vec<u8>) -> bool {
+        fast::encode_metric(self, config, out)
+    }
 }
 
 impl Metric<'_> {
@@ -711,6 +742,15 @@ impl Canonical for Message<'_> {
             Message::Metric(m) => m.check(rules),
             Message::Event(e) => e.check(rules),
             Message::ServiceCheck(c) => c.check(rules),
+        }
+    }
+
+    #[cfg(feature = "alloc")]
+    #[inline]
+    fn encode_fast(&self, config: &Config, out: &mut Vec<u8>) -> bool {
+        match self {
+            Message::Metric(m) => m.encode_fast(config, out),
+            _ => false,
         }
     }
 

@@ -18,7 +18,7 @@
 /// The most decimal places the fast path writes.
 pub(super) const MAX_PLACES: usize = 4;
 
-const POW10: [u64; MAX_PLACES + 1] = [1, 10, 100, 1_000, 10_000];
+pub(super) const POW10: [u64; MAX_PLACES + 1] = [1, 10, 100, 1_000, 10_000];
 
 /// `m` must stay below this (see the module comment).
 const MANTISSA_LIMIT: f64 = (1u64 << 49) as f64;
@@ -27,22 +27,37 @@ const MANTISSA_LIMIT: f64 = (1u64 << 49) as f64;
 /// places.
 pub(super) const MAX_LEN: usize = 1 + 15 + 1 + MAX_PLACES;
 
+/// The fewest decimal places `k` (at most [`MAX_PLACES`]) and the mantissa
+/// `m` with `magnitude == m / 10^k`, when the fast path holds for them (see the
+/// module comment); `None` otherwise (and for non-finite values).
+#[inline(always)]
+pub(super) fn scaled(magnitude: f64) -> Option<(usize, u64)> {
+    let mut k = 0;
+    while k <= MAX_PLACES {
+        let p = POW10[k] as f64;
+        let scaled = magnitude * p;
+        // NaN, or at the limit (then so is every larger `k`: `magnitude` is
+        // not negative).
+        if scaled.is_nan() || scaled >= MANTISSA_LIMIT {
+            return None;
+        }
+        // Round half up; `scaled + 0.5` is exact below 2^52. Below 2^49 the
+        // signed conversions are exact and cheaper than the unsigned ones.
+        let m = (scaled + 0.5) as i64;
+        if m as f64 / p == magnitude {
+            return Some((k, m as u64));
+        }
+        k += 1;
+    }
+    None
+}
+
 /// Writes `v` as `ryu` would (`-` for a negative value, `-0.0` included) when
 /// it has at most [`MAX_PLACES`] decimal places and is small enough for the
 /// fast path; `None` otherwise (and for non-finite values).
 pub(super) fn format(v: f64, buf: &mut [u8; MAX_LEN]) -> Option<&str> {
     let negative = v.is_sign_negative();
-    let magnitude = if negative { -v } else { v };
-    let (k, m) = (0..=MAX_PLACES).find_map(|k| {
-        let p = POW10[k] as f64;
-        let scaled = magnitude * p;
-        if scaled.is_nan() || scaled >= MANTISSA_LIMIT {
-            return None;
-        }
-        // Round half up; `scaled + 0.5` is exact below 2^52.
-        let m = (scaled + 0.5) as u64;
-        (m as f64 / p == magnitude).then_some((k, m))
-    })?;
+    let (k, m) = scaled(if negative { -v } else { v })?;
     // An integer is written with one place, `.0`.
     let (places, mut int, mut frac) = if k == 0 {
         (1, m, 0)
