@@ -53,25 +53,20 @@ pub(crate) fn classes(bytes: &[u8]) -> u8 {
     acc | classes_of_word(u64::from_ne_bytes(word))
 }
 
-/// The offset of the first control character in `bytes`, if any.
+/// The offset of the first control character in `bytes`, if any: one pass,
+/// eight bytes at a time (the lowest flag of the borrowing masks is exact).
 #[inline]
 pub(crate) fn first_control(bytes: &[u8]) -> Option<usize> {
-    let is_control = |b: u8| b < 0x20 || b == 0x7f;
-    let mut chunks = bytes.chunks_exact(8);
     let mut at = 0;
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        if classes_of_word(u64::from_ne_bytes(word)) & CONTROL != 0 {
-            return chunk.iter().position(|&b| is_control(b)).map(|i| at + i);
+    while at < bytes.len() {
+        let x = word_at(bytes, at, b'a');
+        let control = has_byte_below(x, 0x20) | has_byte(x, 0x7f);
+        if control != 0 {
+            return Some(at + (control.trailing_zeros() / 8) as usize);
         }
         at += 8;
     }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| is_control(b))
-        .map(|i| at + i)
+    None
 }
 
 const LOW7: u64 = u64::from_ne_bytes([0x7f; 8]);
@@ -124,44 +119,28 @@ pub(crate) fn first_name_stop(bytes: &[u8]) -> Option<usize> {
     None
 }
 
-/// The high bit of each byte of `x` that is at least `n` (`n <= 0x80`; bytes
-/// from 0x80 always count), exactly.
-#[inline]
-const fn at_least_mask(x: u64, n: u8) -> u64 {
-    (((x & LOW7) + ONES * (0x80 - n as u64)) | x) & HIGHS
-}
-
-/// The high bit of each byte of `x` in `lo..=hi` (ASCII bounds), exactly.
-#[inline]
-const fn range_mask(x: u64, lo: u8, hi: u8) -> u64 {
-    at_least_mask(x, lo) & !at_least_mask(x, hi + 1) & HIGHS
-}
-
 /// Whether every byte of `bytes` is in `[A-Za-z0-9_.]` (the characters the
-/// DogStatsD documentation allows in a metric name), eight bytes at a time.
+/// DogStatsD documentation allows in a metric name): one table lookup per
+/// byte, with no branch (callgrind: fewer instructions than the eight-byte
+/// masks, whose set takes four range tests a word).
 #[inline]
 pub(crate) fn is_portable_name(bytes: &[u8]) -> bool {
-    #[inline]
-    fn portable(x: u64) -> u64 {
-        // `b | 0x20` is a lowercase letter iff `b` is an ASCII letter.
-        range_mask(x | (ONES * 0x20), b'a', b'z')
-            | range_mask(x, b'0', b'9')
-            | eq_mask(x, b'_')
-            | eq_mask(x, b'.')
-    }
-    let mut chunks = bytes.chunks_exact(8);
-    let mut all = HIGHS;
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        all &= portable(u64::from_le_bytes(word));
-    }
-    // The tail, padded with a portable byte.
-    let tail = chunks.remainder();
-    let mut word = [b'a'; 8];
-    word[..tail.len()].copy_from_slice(tail);
-    all & portable(u64::from_le_bytes(word)) == HIGHS
+    bytes
+        .iter()
+        .fold(true, |portable, &b| portable & PORTABLE[usize::from(b)])
 }
+
+/// `[A-Za-z0-9_.]` as a table of the 256 byte values.
+static PORTABLE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'.';
+        b += 1;
+    }
+    table
+};
 
 /// Whether `bytes` hold two `b` in a row, eight bytes at a time (the
 /// empty-tag check of a tag section: `,,`).

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use statsd_wire::fuzzing;
 use statsd_wire::fuzzing::replay::replay;
+use statsd_wire::{Config, Dialect};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -124,6 +125,59 @@ fn fast_path_faults_agree_with_the_grammar() {
             datagram.extend_from_slice(b"\nok:2|c\n");
             datagram.extend_from_slice(line);
             fuzzing::fast_path(&datagram);
+        }
+    }
+}
+
+/// The one-pass reader of a datagram's lines (it finds each line's end
+/// itself): the shapes it reads or leaves to the grammar, next to each other
+/// in one datagram, with `\n` and `\r\n` ends, empty lines, a last line with
+/// and without its `\n`, and under a line limit it must leave to the caller
+/// (a line exactly at the limit, and one byte over it, in every field).
+#[test]
+fn one_pass_reader_agrees_with_the_grammar_across_lines_and_limits() {
+    let lines: &[&[u8]] = &[
+        b"a:1|c",
+        b"a.b_c:12.5|ms|@0.25",
+        b"a:1|c|#env:prod,host:web-1|c:ci-0123|T1700000000",
+        b"a:1|g|e:it-ab|#x",
+        b"a:1|ms|T1700000000",
+        b"a:1:2.5:3|d|#t",
+        b"a:1::3|d",
+        b"a:user_12345|s",
+        b"web-1.cpu:1|c",
+        b"a:1|c|#t,,u",
+        b"a:1|c|#",
+        b"a:1|c|c:x|c:y",
+        b"a:12345678901234567|c",
+        b"a:123456789012345678901|g",
+        b"a:1|c|@1.5",
+        b"a:1|c|@0",
+        b"a:1|c|@2|#t",
+        b"a:1|c|Tx",
+        b"_e{1,1}:a|b",
+        b"_sc|n|0",
+        b"bare.meter",
+        b"a:1|c\r",
+        b"\r",
+        b"",
+    ];
+    for first in lines {
+        for second in lines {
+            for end in [&b""[..], b"\n", b"\n\n", b"\r\n"] {
+                let mut datagram = first.to_vec();
+                datagram.push(b'\n');
+                datagram.extend_from_slice(second);
+                datagram.extend_from_slice(end);
+                fuzzing::fast_path(&datagram);
+                for &dialect in Dialect::ALL {
+                    // Limits around each line's length: at it, one below it.
+                    for limit in [first.len(), first.len().saturating_sub(1), 3] {
+                        let config = Config::new(dialect).with_max_line_len(limit);
+                        fuzzing::check_fast_path(&datagram, &config);
+                    }
+                }
+            }
         }
     }
 }

@@ -154,9 +154,9 @@ fn parse_metric_at<'a>(
 }
 
 /// The metric of a line's body: by the fast path when it is sure (`fast`),
-/// else by the full grammar. The name's end is found once, for both. A fault
-/// is returned with the precedence of a control character applied (the
-/// name holds none, so only the rest of the body is scanned for one).
+/// else by the full grammar. A fault is returned with the precedence of a
+/// control character applied (the name holds none, so only the rest of the
+/// body is scanned for one).
 #[inline(always)]
 fn metric_of<'a>(
     body: &'a [u8],
@@ -165,16 +165,50 @@ fn metric_of<'a>(
     found: &mut Found,
     fast: bool,
 ) -> Result<Metric<'a>, Fault> {
-    let name_end = crate::bytes::first_name_stop(body).unwrap_or(body.len());
     if fast {
-        match fast::parse_metric(body, name_end, text, rules) {
+        // The fast path reads up to the first `\n`: it decides only for a
+        // body that holds none.
+        let sink = &mut WholeBody { len: body.len() };
+        match fast::read_metric(body, text, rules, usize::MAX, sink) {
             Ok(metric) => return Ok(metric),
-            Err(Some(fault)) => return Err(control_from(body, name_end, fault)),
+            Err(Some(fault)) => return Err(fault),
             Err(None) => {}
         }
     }
+    let name_end = crate::bytes::first_name_stop(body).unwrap_or(body.len());
     line::parse_metric(body, name_end, text, rules, found)
         .map_err(|fault| control_from(body, name_end, fault))
+}
+
+/// The fast path's verdict on a whole line body, for [`metric_of`]: `Ok` the
+/// metric, `Err(Some(fault))` the fault, `Err(None)` "not sure". The fast path
+/// reads up to the first `\n`: it decides only for a body that holds none.
+struct WholeBody {
+    len: usize,
+}
+
+impl<'a> fast::Sink<'a> for WholeBody {
+    type Item = Result<Metric<'a>, Option<Fault>>;
+    const WARNINGS: bool = true;
+
+    #[inline(always)]
+    fn accept(&mut self, metric: Metric<'a>, end: usize) -> Self::Item {
+        if end == self.len {
+            Ok(metric)
+        } else {
+            Err(None)
+        }
+    }
+
+    #[inline(always)]
+    fn reject(&mut self, fault: Fault, end: usize) -> Self::Item {
+        Err(Some(fault).filter(|_| end == self.len))
+    }
+
+    #[inline(always)]
+    fn unsure(&mut self) -> Self::Item {
+        Err(None)
+    }
 }
 
 /// [`metric_of`] in a frame of its own, for [`parse_at`] (inlined in the
@@ -247,17 +281,17 @@ pub(crate) fn fast_path_accepts(line: &[u8], config: &Config) -> bool {
     body_of(line, config).is_ok_and(|body| {
         let events = config.dialect().rules().dogstatsd_fields
             && (body.starts_with(event::PREFIX) || body.starts_with(service_check::PREFIX));
-        let name_end = crate::bytes::first_name_stop(body).unwrap_or(body.len());
         let rules = config.dialect().rules();
-        !events && fast::parse_metric(body, name_end, utf8_prefix(body), rules).is_ok()
+        let sink = &mut WholeBody { len: body.len() };
+        !events && fast::read_metric(body, utf8_prefix(body), rules, usize::MAX, sink).is_ok()
     })
 }
 
 /// The longest prefix of `bytes` that is UTF-8, as text.
 fn utf8_prefix(bytes: &[u8]) -> &str {
-    match core::str::from_utf8(bytes) {
+    match simdutf8::compat::from_utf8(bytes) {
         Ok(text) => text,
-        Err(e) => core::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
+        Err(e) => simdutf8::basic::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default(),
     }
 }
 
@@ -286,6 +320,7 @@ pub fn parse_datagram<'a>(datagram: &'a [u8], config: &Config) -> Lines<'a> {
         index: 0,
         config: *config,
         fast: true,
+        tried: None,
     }
 }
 
@@ -352,6 +387,10 @@ pub struct Lines<'a> {
     /// Whether common lines take the fast path (`false`: the full grammar
     /// only, for the equivalence check of `fuzzing::fast_path`).
     fast: bool,
+    /// Where [`Self::fast_input`] last set the fast path on a line: when the
+    /// fast path was not sure of it, that line goes straight to the full
+    /// grammar.
+    tried: Option<usize>,
 }
 
 impl<'a> Lines<'a> {
@@ -389,10 +428,10 @@ impl<'a> Lines<'a> {
         None
     }
 
-    /// The validated text of `line` (a prefix of it when an invalid byte is in it).
+    /// The validated text from byte `start` of the input (up to the next
+    /// invalid byte, possibly past the line at `start`).
     #[inline]
-    fn text_of(&mut self, line: &RawLine<'a>) -> &'a str {
-        let (start, end) = (line.span.start, line.span.end);
+    fn text_at(&mut self, start: usize) -> &'a str {
         if start > self.text_start + self.text.len() {
             // An invalid byte ended the validated text before this line: validate
             // again from here, up to the next invalid byte (each byte is validated
@@ -400,9 +439,42 @@ impl<'a> Lines<'a> {
             self.text = utf8_prefix(&self.input[start..]);
             self.text_start = start;
         }
-        let text_end = self.text_start + self.text.len();
-        self.text
-            .get(start - self.text_start..end.min(text_end) - self.text_start)
+        self.text.get(start - self.text_start..).unwrap_or_default()
+    }
+
+    /// Where the fast path reads the next line ([`fast::read_metric`], which
+    /// finds the line's end itself): the input from the line's start and the
+    /// validated text from there. `None` at the end, or when the fast path is
+    /// off. Empty lines before it are skipped here; a line the fast path is
+    /// not sure about goes to [`Self::next_line`] and the full grammar, which
+    /// then skip the fast path for it.
+    #[inline(always)]
+    fn fast_input(&mut self) -> Option<(&'a [u8], &'a str)> {
+        if !self.fast {
+            return None;
+        }
+        while self.input.get(self.pos) == Some(&b'\n') {
+            self.pos += 1;
+            self.index += 1;
+        }
+        let input = self.input.get(self.pos..).filter(|i| !i.is_empty())?;
+        self.tried = Some(self.pos);
+        Some((input, self.text_at(self.pos)))
+    }
+
+    /// Steps over a line of `len` bytes read by the fast path, and its `\n`.
+    #[inline(always)]
+    fn advance(&mut self, len: usize) {
+        self.pos = (self.pos + len + 1).min(self.input.len());
+        self.index += 1;
+    }
+
+    /// The validated text of `line` (a prefix of it when an invalid byte is in it).
+    #[inline]
+    fn text_of(&mut self, line: &RawLine<'a>) -> &'a str {
+        let text = self.text_at(line.span.start);
+        // A line ends at a `\n` or at the input's end: a character boundary.
+        text.get(..line.bytes.len().min(text.len()))
             .unwrap_or_default()
     }
 
@@ -416,7 +488,7 @@ impl<'a> Lines<'a> {
             line.index,
             &self.config,
             found,
-            self.fast,
+            self.fast && self.tried != Some(line.span.start),
         )
     }
 
@@ -430,7 +502,7 @@ impl<'a> Lines<'a> {
             line.index,
             &self.config,
             &mut Found::default(),
-            self.fast,
+            self.fast && self.tried != Some(line.span.start),
         )
     }
 }
@@ -454,12 +526,84 @@ impl<'a> Iterator for Lines<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
+        match self.fast_input() {
+            Some((input, text)) => {
+                let (rules, max_len) = (self.config.dialect().rules(), self.config.max_line_len());
+                fast::read_metric(input, text, rules, max_len, self)
+            }
+            None => {
+                let line = self.next_line()?;
+                Some(self.parse_metric(&line))
+            }
+        }
+    }
+}
+
+impl FusedIterator for Lines<'_> {}
+
+/// The metric iterator's item, straight from the fast path's verdict.
+impl<'a> fast::Sink<'a> for Lines<'a> {
+    type Item = Option<Result<Metric<'a>, ParseError>>;
+    const WARNINGS: bool = false;
+
+    #[inline(always)]
+    fn accept(&mut self, metric: Metric<'a>, end: usize) -> Self::Item {
+        self.advance(end);
+        Some(Ok(metric))
+    }
+
+    #[inline(always)]
+    fn reject(&mut self, fault: Fault, end: usize) -> Self::Item {
+        let error = located_error(fault, self.pos, self.index);
+        self.advance(end);
+        Some(Err(error))
+    }
+
+    #[inline(always)]
+    fn unsure(&mut self) -> Self::Item {
         let line = self.next_line()?;
         Some(self.parse_metric(&line))
     }
 }
 
-impl FusedIterator for Lines<'_> {}
+/// The message iterator's item, straight from the fast path's verdict.
+struct MessageSink<'s, 'a>(&'s mut Lines<'a>);
+
+impl<'a> fast::Sink<'a> for MessageSink<'_, 'a> {
+    type Item = Option<Result<Parsed<'a>, ParseError>>;
+    const WARNINGS: bool = true;
+
+    #[inline(always)]
+    fn accept(&mut self, metric: Metric<'a>, end: usize) -> Self::Item {
+        let lines = &mut *self.0;
+        let line = RawLine {
+            bytes: &lines.input[lines.pos..lines.pos + end],
+            span: Span::new(lines.pos, lines.pos + end),
+            index: lines.index,
+        };
+        lines.advance(end);
+        Some(Ok(Parsed {
+            message: Message::Metric(metric),
+            warnings: Warnings::new(),
+            line,
+        }))
+    }
+
+    #[inline(always)]
+    fn reject(&mut self, fault: Fault, end: usize) -> Self::Item {
+        let lines = &mut *self.0;
+        let error = located_error(fault, lines.pos, lines.index);
+        lines.advance(end);
+        Some(Err(error))
+    }
+
+    /// `None`: the caller reads the line with the full grammar (the input
+    /// at the line is not empty, so `None` does not end the iteration).
+    #[inline(always)]
+    fn unsure(&mut self) -> Self::Item {
+        None
+    }
+}
 
 /// The iterator returned by [`Lines::with_raw`].
 #[derive(Clone, Debug)]
@@ -507,6 +651,15 @@ impl<'a> Iterator for Messages<'a> {
 
     #[inline]
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some((input, text)) = self.lines.fast_input() {
+            let config = self.lines.config;
+            let (rules, max_len) = (config.dialect().rules(), config.max_line_len());
+            let sink = &mut MessageSink(&mut self.lines);
+            let read = fast::read_metric(input, text, rules, max_len, sink);
+            if read.is_some() {
+                return read;
+            }
+        }
         let line = self.lines.next_line()?;
         Some(self.lines.parse_message(line))
     }

@@ -427,6 +427,40 @@ pub(crate) fn read_packed_item(item: &[u8]) -> Option<Number> {
         .map(|(n, _)| n)
 }
 
+/// Reads a rate of the shape `(0|[1-9][0-9]*)(\.[0-9]+)?` with at most 15
+/// digits (valid in every dialect's rate grammar), in or out of range: its
+/// value, exactly the full grammar's (both the digits and the power of ten
+/// are exact in an `f64`, so their quotient is the correctly rounded value),
+/// and whether it lies in `(0, 1]` (exact with so few digits: a value above 1
+/// stays above it, and only zero digits make zero). `None` for every other
+/// rate, which takes the full grammar.
+pub(crate) fn short_sample_rate(text: &[u8]) -> Option<(f64, bool)> {
+    let (int, frac) = match text.iter().position(|&b| b == b'.') {
+        Some(dot) => (&text[..dot], Some(&text[dot + 1..])),
+        None => (text, None),
+    };
+    let digits = |d: &[u8]| !d.is_empty() && d.iter().all(u8::is_ascii_digit);
+    let int_ok = digits(int) && (int[0] != b'0' || int.len() == 1);
+    let frac = match frac {
+        Some(frac) if digits(frac) => frac,
+        Some(_) => return None,
+        None => &[],
+    };
+    if !int_ok || int.len() + frac.len() > 15 {
+        return None;
+    }
+    let v = accumulate(accumulate(0, int), frac) as f64 / POW10[frac.len()];
+    Some((v, v > 0.0 && v <= 1.0))
+}
+
+/// An integer of decimal digits without a leading zero, too long for the
+/// fast path's 15 digits, read exactly as [`to_number`] reads an integer
+/// literal: beyond `u64`, or outside `range`, it is out of range.
+pub(crate) fn long_integer(digits: &[u8], range: Range) -> Result<Number, ErrorKind> {
+    let magnitude = parse_u64(digits).ok_or(ErrorKind::ValueOutOfRange)?;
+    integer_to_number(false, magnitude, range)
+}
+
 /// Reads the most common rates, `1` and `0.<1 to 15 digits>` (not all zero),
 /// valid in every dialect's rate grammar and inside `(0, 1]` by their shape;
 /// `None` sends every other rate to the full grammar.
@@ -478,6 +512,67 @@ mod tests {
 
     fn json(s: &str) -> Option<NumberText<'_>> {
         scan(s.as_bytes(), Grammar::Json)
+    }
+
+    #[test]
+    fn short_sample_rates_agree_with_the_full_grammar() {
+        for rate in [
+            "0",
+            "1",
+            "2",
+            "10",
+            "0.5",
+            "1.5",
+            "0.0",
+            "1.0",
+            "1.00000000000001",
+            "0.00000000000001",
+            "123456789012345",
+            "0.1",
+            "0.25",
+            "99.99",
+        ] {
+            let full = to_lenient_sample_rate(&json(rate).unwrap()).unwrap();
+            assert_eq!(short_sample_rate(rate.as_bytes()), Some(full), "{rate}");
+            for grammar in [Grammar::EtsyValue, Grammar::EtsyRate] {
+                let t = scan(rate.as_bytes(), grammar).unwrap();
+                assert_eq!(to_lenient_sample_rate(&t).unwrap(), full, "{rate}");
+            }
+        }
+        for other in [
+            "",
+            ".",
+            "1.",
+            ".5",
+            "01",
+            "00.5",
+            "-0.5",
+            "+1",
+            "1e0",
+            "1.0000000000000001",
+            "0.000000000000001",
+            "0.5x",
+            "1..2",
+        ] {
+            assert_eq!(short_sample_rate(other.as_bytes()), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn long_integers_agree_with_the_full_grammar() {
+        for digits in [
+            "9007199254740993",
+            "9223372036854775807",
+            "9223372036854775808",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999999",
+        ] {
+            for range in [Range::Signed, Range::Unsigned, Range::Any] {
+                let full = to_number(&json(digits).unwrap(), range);
+                assert_eq!(long_integer(digits.as_bytes(), range), full, "{digits}");
+            }
+        }
     }
 
     #[test]
