@@ -10,6 +10,7 @@
 #   LINES=20000 bash benches/callgrind.sh parse-spec encode-statsd-wire
 #   bash benches/callgrind.sh parse-dogstatsd parse-dogstatsd-floor   # the dogstatsd rows
 #   KEEP=1 bash benches/callgrind.sh parse-spec   # keep target/callgrind/*.out
+#   LINES=20000 bash benches/callgrind.sh errors-class:invalid_value   # one error class alone
 #
 # For a profile by source line, build with debug info in a separate target dir
 # and annotate (see docs/performance.md, "Profiling"):

@@ -15,7 +15,9 @@
 use std::hint::black_box;
 
 use statsd_wire::{Config, Dialect};
-use statsd_wire_benches::corpus::{Corpus, DEFAULT_SEED, hostile_config, hostile_dogstatsd_config};
+use statsd_wire_benches::corpus::{
+    Corpus, DEFAULT_SEED, HOSTILE_CLASSES, LineKind, hostile_config, hostile_dogstatsd_config,
+};
 use statsd_wire_benches::workload::{self, Metrics};
 
 #[path = "../common/peers.rs"]
@@ -82,6 +84,21 @@ fn main() {
                 // the valid corpus's 33.0, so per line is per byte.
                 c = c.retain(|l| l.len() <= 64);
             }
+            let config = hostile_config();
+            let r = measured(&mut || workload::parse_statsd_wire(&c, &config));
+            (c.line_count(), r)
+        }
+        class if class.starts_with("errors-class:") => {
+            // One error class of the hostile corpus alone (its lines of at most
+            // 64 bytes, repacked into full datagrams): `errors-class:invalid_value`.
+            let code = &class["errors-class:".len()..];
+            let Some(&kind) = HOSTILE_CLASSES.iter().find(|k| k.code() == code) else {
+                usage()
+            };
+            let c = Corpus::hostile(lines * HOSTILE_CLASSES.len(), DEFAULT_SEED)
+                .retain_kinds(|k| k == LineKind::Invalid(kind))
+                .retain(|l| l.len() <= 64)
+                .repacked();
             let config = hostile_config();
             let r = measured(&mut || workload::parse_statsd_wire(&c, &config));
             (c.line_count(), r)

@@ -518,6 +518,17 @@ impl Corpus {
         self.retain(|_| keep(*kinds.next().expect("one kind per line")))
     }
 
+    /// The same lines in the same order, packed again into full datagrams
+    /// (after [`Corpus::retain`] has thinned them), so that a per-line cost
+    /// carries no more per-datagram cost than the full corpus does.
+    pub fn repacked(&self) -> Corpus {
+        let mut packer = Packer::default();
+        for (line, &kind) in self.lines().zip(&self.kinds) {
+            packer.push(line, kind);
+        }
+        packer.finish()
+    }
+
     /// The DogStatsD corpus's metric lines (no event, no service check): the
     /// input of the metrics-only `parse_datagram`.
     pub fn metrics_only(&self) -> Corpus {

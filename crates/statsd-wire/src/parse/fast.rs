@@ -22,7 +22,7 @@ use super::line;
 use super::number;
 use super::{Fault, fields, str_at};
 use crate::bytes::{first_control, first_name_stop, has_control, is_portable_name};
-use crate::config::{Leniency, Rules};
+use crate::config::{Leniency, NumberGrammar, Rules};
 use crate::error::ErrorKind;
 use crate::fields::{MessageKind, UnknownFields};
 use crate::metric::{Metric, MetricType, Number, Value};
@@ -453,9 +453,16 @@ fn slow_sample_rate(
     end: usize,
 ) -> Result<f64, Option<Fault>> {
     // The short rates out of range (and in range, written other than the
-    // fast reader's two shapes), without the float parser.
-    if let Some((rate, in_range)) = number::short_sample_rate(rate) {
-        return match in_range {
+    // fast reader's two shapes), without the float parser; a `-` before one,
+    // where the dialect's rate grammar takes a sign, makes it out of range.
+    let (negative, magnitude) = match rate {
+        [b'-', magnitude @ ..] if rules.rate_grammar != NumberGrammar::PlainDecimal => {
+            (true, magnitude)
+        }
+        _ => (false, rate),
+    };
+    if let Some((rate, in_range)) = number::short_sample_rate(magnitude) {
+        return match in_range && !negative {
             true => Ok(rate),
             false if rules.rate_out_of_range == Leniency::Reject => {
                 Err(Some((ErrorKind::SampleRateOutOfRange, start, end)))
