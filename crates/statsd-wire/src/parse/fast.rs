@@ -1,22 +1,30 @@
-//! The fast path for the common metric lines: `name:<number>|<type>` with an
-//! optional `|@<rate>` and, where the dialect has DogStatsD fields, an optional
-//! `|#<tags>` (each at most once, in either order), or a bare name where the
-//! dialect has the meter shorthand.
+//! The fast path for the common metric lines: `name:<value>|<type>` (a number,
+//! or packed numbers where the dialect has them) with, each at most once and in
+//! any order, `|@<rate>` and, where the dialect has DogStatsD fields, `|#<tags>`,
+//! `|c:<container id>`, `|e:<external data>` and `|T<timestamp>`; or a bare name
+//! where the dialect has the meter shorthand.
 //!
-//! One forward pass over the line that either builds exactly the [`Metric`]
-//! the full grammar ([`super::line::parse_metric`]) builds for it, with no
-//! warning, or returns exactly the grammar's fault, or returns `Err(None)`
-//! ("not sure"), and the caller runs the full grammar. It decides a fault only
-//! where the grammar's order of checks is followed step by step up to it (the
-//! name, the structure, the type, the value, a sample rate, a field of the
-//! spec and etsy dialects); the caller applies the precedence of a control
-//! character to both alike. A line that is odd (anything that would warn) or
-//! of any other shape goes to the grammar, which stays the authority. Every
-//! rule comes from the dialect's [`Rules`] row, and the value and the sample
-//! rate are read by the grammar's own functions ([`number::read_slow_number`],
-//! [`line::slow_sample_rate`] behind the fast readers), so they cannot
-//! differ. `fuzzing::fast_path` checks the equivalence, errors included, on
-//! arbitrary bytes in every dialect.
+//! One forward pass over the line, from its first byte in the datagram: the
+//! line's end is found on the way (the name's scan stops at the `\n` as at any
+//! control character, and every later token stops at it), so a datagram's
+//! common lines need no separate newline search. The pass either builds
+//! exactly the [`Metric`] the full grammar ([`super::line::parse_metric`])
+//! builds for the line, or finds exactly the grammar's fault (kind and span,
+//! with the precedence of a control character applied), or is not sure, and
+//! the caller runs the full grammar. Its verdict goes to a [`Sink`], which
+//! builds the caller's item (the iterator's result) in place. It decides a
+//! fault only where the grammar's order of checks is followed step by step up
+//! to it (the name, the structure, the type, the value, a sample rate, a field
+//! of the spec and etsy dialects). A line that is odd (anything that would
+//! warn, where the caller reports warnings) or of any other shape goes to the
+//! grammar, which stays the authority. Every rule comes from the dialect's
+//! [`Rules`] row (one copy of the pass serves the dialects without DogStatsD
+//! fields, one those with them, chosen from the row), and values and sample
+//! rates are read by the grammar's own functions behind the fast readers
+//! ([`number::read_slow_number`], [`line::slow_sample_rate`]), or by readers
+//! unit-tested against them ([`number::long_integer`],
+//! [`number::short_sample_rate`]). `fuzzing::fast_path` checks the
+//! equivalence, errors included, on arbitrary bytes in every dialect.
 
 use super::line;
 use super::number;
