@@ -92,22 +92,15 @@ const SHORT_NAME: usize = LINE - MAX_TAIL;
 
 /// `|` and each type's code ([`MetricType::code`]), padded to three bytes,
 /// and their length, indexed by the type's discriminant.
-const CODES: [([u8; 3], usize); 7] = {
+const CODES: [([u8; 3], usize); MetricType::ALL.len()] = {
     const fn entry(kind: MetricType) -> ([u8; 3], usize) {
         let code = kind.code().as_bytes();
         let second = if code.len() > 1 { code[1] } else { b' ' };
         ([b'|', code[0], second], 1 + code.len())
     }
-    let all = [
-        MetricType::Counter,
-        MetricType::Gauge,
-        MetricType::Timer,
-        MetricType::Histogram,
-        MetricType::Meter,
-        MetricType::Set,
-        MetricType::Distribution,
-    ];
-    // A new type must be added to `all` (this match stops compiling).
+    let all = MetricType::ALL;
+    // A new type stops this match compiling: it must be added to `ALL` too
+    // (the last type's discriminant is then checked against its length).
     match all[0] {
         MetricType::Counter
         | MetricType::Gauge
@@ -117,9 +110,11 @@ const CODES: [([u8; 3], usize); 7] = {
         | MetricType::Set
         | MetricType::Distribution => {}
     }
-    let mut table = [([0u8; 3], 0usize); 7];
+    assert!(MetricType::Distribution as usize + 1 == all.len());
+    let mut table = [([0u8; 3], 0usize); MetricType::ALL.len()];
     let mut i = 0;
     while i < all.len() {
+        // Indexed by the discriminant: `ALL` lists the types in its order.
         assert!(all[i] as usize == i && all[i].code().len() <= 2);
         table[i] = entry(all[i]);
         i += 1;
