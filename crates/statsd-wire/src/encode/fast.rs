@@ -149,15 +149,17 @@ fn write_digits(buf: &mut [u8], mut end: usize, mut v: u64, len: usize) {
 /// Writes `v` in decimal at `pos`; returns the position after it.
 #[inline(always)]
 fn write_u64(buf: &mut [u8], pos: usize, v: u64) -> usize {
-    if v < 10 {
-        buf[pos] = b'0' + v as u8;
-        return pos + 1;
+    if v < 10_000 {
+        return write_below_10k(buf, pos, v);
     }
-    if v < 100 {
-        write_pair(buf, pos, v);
-        return pos + 2;
+    if v < 100_000_000 {
+        let pos = write_below_10k(buf, pos, v / 10_000);
+        write_places(buf, pos, v % 10_000, 4);
+        return pos + 4;
     }
-    write_u64_long(buf, pos, v)
+    let len = v.ilog10() as usize + 1;
+    write_digits(buf, pos + len, v, len);
+    pos + len
 }
 
 /// Writes the two digits of `v` (below 100) at `pos`.
@@ -206,22 +208,6 @@ fn write_places(buf: &mut [u8], pos: usize, v: u64, places: usize) {
             write_pair(buf, pos + 2, v % 100);
         }
     }
-}
-
-/// [`write_u64`] from three digits on.
-#[inline(always)]
-fn write_u64_long(buf: &mut [u8], pos: usize, v: u64) -> usize {
-    if v < 10_000 {
-        return write_below_10k(buf, pos, v);
-    }
-    if v < 100_000_000 {
-        let pos = write_below_10k(buf, pos, v / 10_000);
-        write_places(buf, pos, v % 10_000, 4);
-        return pos + 4;
-    }
-    let len = v.ilog10() as usize + 1;
-    write_digits(buf, pos + len, v, len);
-    pos + len
 }
 
 /// Writes `m / 10^places` (`places` in `1..=4`) as `<int>.<places digits>`
@@ -580,18 +566,10 @@ mod tests {
             Some(1.5),
             Some(f64::NAN),
         ];
-        let kinds = [
-            MetricType::Counter,
-            MetricType::Gauge,
-            MetricType::Timer,
-            MetricType::Histogram,
-            MetricType::Meter,
-            MetricType::Set,
-            MetricType::Distribution,
-        ];
+        let kinds = MetricType::ALL;
         for name in names {
             for n in numbers {
-                for kind in kinds {
+                for &kind in kinds {
                     for rate in rates {
                         for delta in [false, true] {
                             let mut m = Metric::new(name, kind, n);
