@@ -278,12 +278,11 @@ pub fn parse_message<'a>(line: &'a [u8], config: &Config) -> Result<Parsed<'a>, 
 /// Whether the fast path alone reads `line` (a metric line within the limits).
 #[cfg(feature = "fuzzing")]
 pub(crate) fn fast_path_accepts(line: &[u8], config: &Config) -> bool {
+    // The fast path itself leaves events and service checks to the grammar.
     body_of(line, config).is_ok_and(|body| {
-        let events = config.dialect().rules().dogstatsd_fields
-            && (body.starts_with(event::PREFIX) || body.starts_with(service_check::PREFIX));
         let rules = config.dialect().rules();
         let sink = &mut WholeBody { len: body.len() };
-        !events && fast::read_metric(body, utf8_prefix(body), rules, usize::MAX, sink).is_ok()
+        fast::read_metric(body, utf8_prefix(body), rules, usize::MAX, sink).is_ok()
     })
 }
 
